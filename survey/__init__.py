@@ -1,0 +1,83 @@
+"""The survey platform: the application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from survey import config as settings
+from survey.config import ConfigError
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the application: defaults, then environment, then ``config``; refuse bad settings."""
+    app = Flask(__name__, instance_path=str(settings.instance_path()))
+    app.config.from_object(settings.Config)
+    app.config.update(settings.from_environment())
+    if config:
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    settings.validate(app.config)
+    _derive_settings(app)
+
+    # Order matters: the database first (the others may query it), then the web parts.
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_errors(app)
+    _register_security_headers(app)
+    return app
+
+
+def _derive_settings(app: Flask) -> None:
+    production = app.config["SURVEY_ENV"] == "production"
+    if production:
+        app.config["DEBUG"] = False
+    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    app.config.setdefault("PREFERRED_URL_SCHEME", "https" if production else "http")
+
+
+def _register_extensions(app: Flask) -> None:
+    from survey import i18n
+    from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
+    from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.jinja_env.globals["current_language"] = i18n.select_locale
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from survey.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from survey import cli
+
+    cli.register(app)
+
+
+def _register_errors(app: Flask) -> None:
+    from survey.main import errors
+
+    errors.register(app)
+
+
+def _register_security_headers(app: Flask) -> None:
+    from survey.main import headers
+
+    app.after_request(headers.add_security_headers)

@@ -1,0 +1,130 @@
+"""The ``survey`` command: a Flask CLI group over ``create_app`` with the project's sub-commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from survey.config import ConfigError
+
+#: Exit status for bad input or configuration, as for command-line usage errors.
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error and stop with exit status 2."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the database schema, or upgrade an existing database to the newest version."""
+    from flask import current_app
+
+    from survey.database import upgrade_to_head
+
+    upgrade_to_head(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo("The database is up to date.")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Delete the demo study and create it anew.")
+def demo_command(reset: bool) -> None:
+    """Create the demo study (slug 'demo') and an admin user, once; print logins and codes."""
+    from survey.demo import DEMO_SLUG, create_demo
+    from survey.extensions import db
+    from survey.pseudonyms import format_code
+
+    result = create_demo(reset=reset)
+    db.session.commit()
+    if not result.created:
+        click.echo(
+            f"The demo study '{DEMO_SLUG}' already exists; nothing was changed. Its codes and the "
+            "admin password were shown when it was created: run 'survey demo --reset' for new ones."
+        )
+        return
+    click.echo(f"Demo study '{DEMO_SLUG}' created.")
+    click.echo(f"Admin sign-in: {result.admin_email}  password: {result.admin_password}")
+    click.echo("Participant codes (shown only now):")
+    for site_name, issued in result.codes.items():
+        click.echo(f"  {site_name}")
+        for entry in issued:
+            participant = entry.participant
+            who = (
+                f"child {participant.age_band.value:>5}"
+                if participant.age_band
+                else "staff      "
+            )
+            click.echo(
+                f"    {format_code(entry.code)}  {who}  {participant.layout.value:<8} "
+                f"{participant.language.value}  {participant.label or ''}".rstrip()
+            )
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="E-mail address used to sign in.")
+@click.option("--role", required=True, help="admin, evaluator or coordinator.")
+@click.option("--site", help="Site id or exact name (coordinators only).")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the password from the first line of this file instead of prompting.",
+)
+def create_user_command(email: str, role: str, site: str | None, password_file: Path | None) -> None:
+    """Create a user who signs in with an e-mail address and a password."""
+    from survey import accounts
+    from survey.extensions import db
+    from survey.passwords import WeakPasswordError
+
+    try:
+        parsed_role = accounts.parse_role(role)
+        found_site = accounts.find_site(site) if site else None
+        password = _read_password(password_file)
+        user = accounts.create_user(email, parsed_role, password, found_site)
+    except (accounts.AccountError, WeakPasswordError) as error:
+        fail(str(error))
+    db.session.commit()
+    where = f" at {user.site.name}" if user.site else ""
+    click.echo(f"Created {user.role.value} {user.email}{where}.")
+
+
+def _read_password(password_file: Path | None) -> str:
+    if password_file is None:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        lines = password_file.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        fail(f"Cannot read the password file: {error.strerror}.")
+    if not lines or not lines[0]:
+        fail("The password file is empty.")
+    return lines[0]
+
+
+def register(app: Flask) -> None:
+    """Add the project's commands to the app's CLI group."""
+    for command in (init_db_command, demo_command, create_user_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Run the ``survey`` console script; bad configuration ends in one line and exit 2."""
+    from survey import create_app
+
+    try:
+        app = create_app()
+    except ConfigError as error:
+        fail(str(error))
+    FlaskGroup(
+        name="survey",
+        help="Survey platform administration.",
+        create_app=lambda: app,
+        add_version_option=False,
+        load_dotenv=False,
+        set_debug_flag=False,
+    ).main(prog_name="survey")

@@ -1,0 +1,52 @@
+"""Database connection settings and schema upgrades."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+#: Milliseconds a writer waits for SQLite's single write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent / "migrations")
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Apply SQLite's durability and locking settings to every new connection of an engine."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (pysqlite recipe),
+        # so SAVEPOINTs work and every transaction can start with BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # FULL: an acknowledged answer survives a power loss, not only a crash.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        # Take the write lock up front: a read-then-write transaction that upgrades its lock
+        # later fails at once with "database is locked", whatever the busy timeout.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a file-based SQLite database if it does not exist yet."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def upgrade_to_head(app: Flask) -> None:
+    """Bring the database schema to the newest migration (works on an empty database too)."""
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIRECTORY)

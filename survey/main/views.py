@@ -1,0 +1,60 @@
+"""Routes of the main blueprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import fontpkg_atkinson_hyperlegible
+from flask import Response, abort, redirect, render_template, request, send_from_directory, session
+from werkzeug.wrappers.response import Response as BaseResponse
+
+from survey import i18n
+from survey.main import bp
+from survey.main.forms import LanguageForm
+
+FONT_DIRECTORY = Path(fontpkg_atkinson_hyperlegible.__file__).resolve().parent / "files"
+#: Font files are immutable per package version, so browsers may keep them for a year.
+FONT_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.get("/")
+def show_start() -> str:
+    """Show the start page that explains the platform."""
+    return render_template("main/start.html")
+
+
+@bp.post("/language")
+def set_language() -> BaseResponse:
+    """Remember the chosen language and return to the page the visitor came from."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session[i18n.SESSION_KEY] = form.language.data
+    return redirect(_safe_local_path(form.next.data), code=303)
+
+
+@bp.get("/fonts/<path:filename>")
+def get_font(filename: str) -> Response:
+    """Serve the Atkinson Hyperlegible font files from the installed font package."""
+    if not filename.endswith(".ttf"):
+        abort(404)
+    response = send_from_directory(FONT_DIRECTORY, filename, max_age=FONT_MAX_AGE)
+    response.headers["Cache-Control"] = f"public, max-age={FONT_MAX_AGE}, immutable"
+    return response
+
+
+def _safe_local_path(target: str | None) -> str:
+    """Return ``target`` if it is a path on this site, else the start page (no open redirect)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target:
+        return "/"
+    return target
+
+
+@bp.app_context_processor
+def _language_switcher() -> dict[str, object]:
+    return {"language_form": LanguageForm(formdata=None, next=request.full_path.rstrip("?"))}

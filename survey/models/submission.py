@@ -1,0 +1,102 @@
+"""Submissions (one participant in one round), their answers, and children's talk requests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.models.base import Base, enum_type, utcnow
+from survey.models.enums import AssistanceMode, Language, Layout, MissingCode, SubmissionStatus
+
+if TYPE_CHECKING:
+    from survey.models.participant import Participant
+    from survey.models.study import Round
+
+
+class Submission(Base):
+    """One participant's answers in one round."""
+
+    __tablename__ = "submissions"
+
+    #: Random, so a submission id reveals nothing and cannot be guessed from another.
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    status: Mapped[SubmissionStatus] = mapped_column(
+        enum_type(SubmissionStatus), default=SubmissionStatus.IN_PROGRESS
+    )
+    #: How a child answered; recorded by the adult on the setup page.
+    assistance_mode: Mapped[AssistanceMode | None] = mapped_column(enum_type(AssistanceMode))
+    layout: Mapped[Layout | None] = mapped_column(enum_type(Layout))
+    language: Mapped[Language | None] = mapped_column(enum_type(Language))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    participant: Mapped[Participant] = relationship(back_populates="submissions")
+    round: Mapped[Round] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "round_id"),
+        sa.CheckConstraint(
+            "(status = 'completed') = (completed_at IS NOT NULL)",
+            name="completed_at_iff_completed",
+        ),
+    )
+
+
+class Answer(Base):
+    """One item of one instrument in one submission: a value or a missing code."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("submissions.id", ondelete="CASCADE")
+    )
+    instrument_key: Mapped[str] = mapped_column(sa.String(60))
+    instrument_version: Mapped[int]
+    item_id: Mapped[str] = mapped_column(sa.String(60))
+    #: Key of the response scale actually shown (e.g. ``faces3_amount``), so scores stay comparable.
+    scale: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[int | None]
+    missing_code: Mapped[MissingCode | None] = mapped_column(enum_type(MissingCode))
+    #: Client-side sequence number of this answer; a save with a lower one never wins.
+    seq: Mapped[int] = mapped_column(default=1)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="answers")
+
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "instrument_key", "item_id"),
+        sa.CheckConstraint(
+            "(value IS NULL) <> (missing_code IS NULL)", name="value_xor_missing_code"
+        ),
+        sa.CheckConstraint("seq >= 1", name="seq_positive"),
+        sa.CheckConstraint("instrument_version >= 1", name="version_positive"),
+    )
+
+
+class TalkRequest(Base):
+    """A child asked, on the end page, to talk to an adult. Holds no answer content."""
+
+    __tablename__ = "talk_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]
+
+    participant: Mapped[Participant] = relationship()
+    round: Mapped[Round] = relationship()
