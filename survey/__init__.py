@@ -35,11 +35,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _derive_settings(app: Flask) -> None:
-    production = app.config["SURVEY_ENV"] == "production"
-    if production:
-        app.config["DEBUG"] = False
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
-    app.config.setdefault("PREFERRED_URL_SCHEME", "https" if production else "http")
+    if app.config["SURVEY_ENV"] == "production":
+        # Production is served over HTTPS only: secure, host-only cookies and no debugger.
+        app.config.update(
+            DEBUG=False,
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-session",
+            PREFERRED_URL_SCHEME="https",
+        )
 
 
 def _register_extensions(app: Flask) -> None:

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from survey.config import ConfigError
 
@@ -23,17 +23,17 @@ def fail(message: str) -> NoReturn:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database schema, or upgrade an existing database to the newest version."""
-    from flask import current_app
-
     from survey.database import upgrade_to_head
 
-    upgrade_to_head(current_app._get_current_object())  # type: ignore[attr-defined]
+    upgrade_to_head()
     click.echo("The database is up to date.")
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--reset", is_flag=True, help="Delete the demo study and create it anew.")
 def demo_command(reset: bool) -> None:
     """Create the demo study (slug 'demo') and an admin user, once; print logins and codes."""
@@ -68,6 +68,7 @@ def demo_command(reset: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True, help="E-mail address used to sign in.")
 @click.option("--role", required=True, help="admin, evaluator or coordinator.")
 @click.option("--site", help="Site id or exact name (coordinators only).")

@@ -108,10 +108,10 @@ def _validate_database_url(url: str) -> None:
     try:
         parsed = make_url(url)
         parsed.get_dialect()
-    except (ArgumentError, ValueError):
-        raise ConfigError(f"DATABASE_URL is not a valid database URL ({hint}).") from None
     except NoSuchModuleError:
         raise ConfigError(f"DATABASE_URL names an unknown database driver ({hint}).") from None
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"DATABASE_URL is not a valid database URL ({hint}).") from None
     if parsed.get_backend_name() not in SUPPORTED_DATABASES:
         raise ConfigError(f"DATABASE_URL must point to SQLite or PostgreSQL ({hint}).")
 

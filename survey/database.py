@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
 from flask_migrate import upgrade
 
 #: Milliseconds a writer waits for SQLite's single write lock before giving up.
@@ -46,7 +45,6 @@ def ensure_sqlite_folder(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def upgrade_to_head(app: Flask) -> None:
-    """Bring the database schema to the newest migration (works on an empty database too)."""
-    with app.app_context():
-        upgrade(directory=MIGRATIONS_DIRECTORY)
+def upgrade_to_head() -> None:
+    """Bring the app's database to the newest migration (works on an empty database too)."""
+    upgrade(directory=MIGRATIONS_DIRECTORY)

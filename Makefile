@@ -1,0 +1,59 @@
+# Two commands: `make run` serves the app with a demo study; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint format translations messages chromium clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: pyproject.toml $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -d survey/translations
+
+run: translations
+	$(BIN)/survey init-db
+	$(BIN)/survey demo
+	@echo
+	@echo "Open http://$(HOST):$(PORT)/ in a browser (Ctrl+C stops the server)."
+	@echo "Sign in as admin@demo.example with the password printed when the demo study was created;"
+	@echo "'$(BIN)/survey demo --reset' makes a new demo study, password and codes."
+	$(BIN)/survey run --host $(HOST) --port $(PORT)
+
+chromium: $(BIN)/.installed-test
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "Chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		$(BIN)/playwright install chromium; \
+	fi
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(BIN)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint translations chromium
+	$(BIN)/pytest
+
+messages: $(BIN)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --project survey \
+		-o survey/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i survey/translations/messages.pot -d survey/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,144 @@
+"""Shared fixtures: an app on SQLite and on PostgreSQL, a CLI runner, factories."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner, FlaskClient
+
+from survey import create_app
+from survey.extensions import db
+from survey.models import Base
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ("sqlite", "postgresql")
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-" + "x" * 32,
+    "PSEUDONYM_KEY": "test-pseudonym-key-" + "y" * 32,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+}
+
+
+def missing(what: str) -> None:
+    """Fail under CI (nothing may be skipped there), else skip: the test needs ``what``."""
+    if IN_CI:
+        pytest.fail(f"{what} is required when CI=true")
+    pytest.skip(f"{what} is not available (set it up, or run under CI to make this a failure)")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """Return TEST_DATABASE_URL, the PostgreSQL server the tests may create databases on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        missing("TEST_DATABASE_URL (PostgreSQL)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_postgres_database(postgres_admin_url: str) -> Iterator[Callable[[], str]]:
+    """Return a function that creates an empty PostgreSQL database and returns its URL."""
+    admin_engine = sa.create_engine(postgres_admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin_engine.connect():
+            pass
+    except sa.exc.OperationalError:
+        admin_engine.dispose()
+        missing(f"a reachable PostgreSQL at TEST_DATABASE_URL ({postgres_admin_url})")
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"survey_test_{secrets.token_hex(4)}"
+        with admin_engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return sa.engine.make_url(postgres_admin_url).set(database=name).render_as_string(False)
+
+    yield make
+    with admin_engine.connect() as connection:
+        for name in created:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_engine.dispose()
+
+
+@pytest.fixture
+def empty_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Callable[[str], str]:
+    """Return a function giving the URL of a new, empty database on the named backend."""
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'empty-{secrets.token_hex(3)}.db'}"
+        return request.getfixturevalue("make_postgres_database")()
+
+    return make
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of a database with the current schema, once per backend and session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    else:
+        url = request.getfixturevalue("make_postgres_database")()
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Return a factory for apps on the test database; rows are deleted after each test."""
+    apps: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            with db.engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """Return an app on a clean test database, inside an application context."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Return a CLI runner that invokes the ``survey`` commands against ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def backend(database_url: str) -> str:
+    """Return the name of the database backend the test runs on."""
+    return sa.engine.make_url(database_url).get_backend_name()

@@ -1,0 +1,69 @@
+"""Connection settings and migrations on SQLite and PostgreSQL."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from survey import create_app
+from survey.database import SQLITE_BUSY_TIMEOUT_MS, upgrade_to_head
+from survey.extensions import db
+from survey.models import Base
+from tests.conftest import BACKENDS, TEST_SETTINGS
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(empty_database_url):
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": empty_database_url("sqlite")})
+    with app.app_context(), db.engine.connect() as connection:
+        pragma = connection.exec_driver_sql
+        assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        assert pragma("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
+        assert pragma("PRAGMA foreign_keys").scalar() == 1
+        assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_sqlite_transactions_take_the_write_lock_at_once(empty_database_url):
+    """A second writer waits for the first instead of failing half-way (BEGIN IMMEDIATE)."""
+    url = empty_database_url("sqlite")
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        statements = []
+        sa.event.listen(
+            db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+        )
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            connection.commit()
+        db.engine.dispose()
+    assert "BEGIN IMMEDIATE" in statements
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_migrations_build_the_model_schema_and_can_run_again(backend_name, empty_database_url):
+    url = empty_database_url(backend_name)
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade_to_head()  # on an empty database
+        upgrade_to_head()  # and again on an existing one
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, Base.metadata)
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        db.engine.dispose()
+    assert differences == []
+    assert version is not None
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_init_db_command_upgrades_an_empty_database(backend_name, empty_database_url):
+    url = empty_database_url(backend_name)
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+    with app.app_context():
+        tables = set(sa.inspect(db.engine).get_table_names())
+        db.engine.dispose()
+    assert {table.name for table in Base.metadata.sorted_tables} <= tables
