@@ -46,7 +46,7 @@ def _derive_settings(app: Flask) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from survey import i18n
+    from survey import accounts, i18n
     from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
     from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -59,6 +59,7 @@ def _register_extensions(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = i18n.select_locale
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(accounts.load_user)
     limiter.init_app(app)
 
 

@@ -35,6 +35,17 @@ def normalise_email(value: str) -> str:
     return email
 
 
+def load_user(session_identity: str) -> User | None:
+    """Return the active user whose id and session nonce match, else None (signed out)."""
+    user_id, _, nonce = session_identity.partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_nonce != nonce:
+        return None
+    return user
+
+
 def create_user(email: str, role: Role, password: str, site: Site | None = None) -> User:
     """Add a user (the caller commits); coordinators need a site, other roles must have none."""
     email = normalise_email(email)

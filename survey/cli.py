@@ -57,9 +57,7 @@ def demo_command(reset: bool) -> None:
         for entry in issued:
             participant = entry.participant
             who = (
-                f"child {participant.age_band.value:>5}"
-                if participant.age_band
-                else "staff      "
+                f"child {participant.age_band.value:>5}" if participant.age_band else "staff      "
             )
             click.echo(
                 f"    {format_code(entry.code)}  {who}  {participant.layout.value:<8} "
@@ -77,7 +75,9 @@ def demo_command(reset: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Read the password from the first line of this file instead of prompting.",
 )
-def create_user_command(email: str, role: str, site: str | None, password_file: Path | None) -> None:
+def create_user_command(
+    email: str, role: str, site: str | None, password_file: Path | None
+) -> None:
     """Create a user who signs in with an e-mail address and a password."""
     from survey import accounts
     from survey.extensions import db

@@ -98,7 +98,9 @@ def validate(config: dict[str, Any] | Any) -> None:
     if config["BABEL_DEFAULT_LOCALE"] not in LANGUAGES:
         raise ConfigError(f"BABEL_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}.")
     if config["MIN_CELL"] < MIN_CELL_FLOOR:
-        raise ConfigError(f"MIN_CELL must be at least {MIN_CELL_FLOOR} (Statistics Denmark's rule).")
+        raise ConfigError(
+            f"MIN_CELL must be at least {MIN_CELL_FLOOR} (Statistics Denmark's rule)."
+        )
     if environment == "production":
         _validate_production_secrets(config)
 

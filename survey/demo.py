@@ -68,7 +68,9 @@ def create_demo(*, reset: bool = False) -> DemoResult:
         db.session.flush()
         result.codes[name] = _demo_participants(site)
     admin = accounts.create_user(DEMO_ADMIN_EMAIL, Role.ADMIN, result.admin_password)
-    audit.record("study.demo_create", actor_user_id=admin.id, object_type="study", object_id=study.id)
+    audit.record(
+        "study.demo_create", actor_user_id=admin.id, object_type="study", object_id=study.id
+    )
     return result
 
 

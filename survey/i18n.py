@@ -13,4 +13,3 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
-

@@ -16,7 +16,9 @@ class WeakPasswordError(ValueError):
 def hash_password(password: str) -> str:
     """Return the argon2id hash of a password that meets the minimum length."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise WeakPasswordError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+        )
     return _hasher.hash(password)
 
 

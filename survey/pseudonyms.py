@@ -52,6 +52,4 @@ def research_id(study_id: int, participant_id: int, key: str) -> str:
 
 def _hmac(key: str, purpose: str, message: str) -> str:
     # The purpose prefix keeps code hashes and research ids apart under the same key.
-    return hmac.new(
-        key.encode(), f"{purpose}\x00{message}".encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(key.encode(), f"{purpose}\x00{message}".encode(), hashlib.sha256).hexdigest()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey import create_app
 from survey.extensions import db
@@ -71,9 +71,7 @@ def make_postgres_database(postgres_admin_url: str) -> Iterator[Callable[[], str
 
 
 @pytest.fixture
-def empty_database_url(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Callable[[str], str]:
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str]:
     """Return a function giving the URL of a new, empty database on the named backend."""
 
     def make(backend: str) -> str:
@@ -127,9 +125,13 @@ def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """Return a test client of ``app``."""
-    return app.test_client()
+def client(app: Flask, make_app: Callable[..., Flask]) -> FlaskClient:
+    """Return a test client on the same database as ``app``.
+
+    It belongs to an app of its own, so that each request gets a fresh application context as
+    in production, not the test's long-lived one (where per-request caches would leak).
+    """
+    return make_app().test_client()
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
 """Forms of the main blueprint."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, InputRequired
 
 from survey.config import LANGUAGES
 
 
 class LanguageForm(FlaskForm):
-    """The language switcher in the page header."""
+    """The language switcher in the page header (its buttons carry the language)."""
 
-    language = SelectField(choices=[(code, code) for code in LANGUAGES], validators=[InputRequired()])
+    language = StringField(validators=[InputRequired(), AnyOf(LANGUAGES)])
     next = HiddenField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, registry
 

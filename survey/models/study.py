@@ -74,9 +74,7 @@ class Round(Base):
     name: Mapped[str] = mapped_column(sa.String(80))
     opens_on: Mapped[date | None]
     closes_on: Mapped[date | None]
-    status: Mapped[RoundStatus] = mapped_column(
-        enum_type(RoundStatus), default=RoundStatus.DRAFT
-    )
+    status: Mapped[RoundStatus] = mapped_column(enum_type(RoundStatus), default=RoundStatus.DRAFT)
 
     study: Mapped[Study] = relationship(back_populates="rounds")
     instruments: Mapped[list[RoundInstrument]] = relationship(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, enum_type, utcnow
@@ -21,7 +22,7 @@ def new_session_nonce() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(Base):
+class User(UserMixin, Base):
     """A signed-in person; coordinators are bound to exactly one site."""
 
     __tablename__ = "users"
@@ -47,3 +48,7 @@ class User(Base):
         ),
         sa.CheckConstraint("email = lower(email) AND email LIKE '%_@_%'", name="email_normalised"),
     )
+
+    def get_id(self) -> str:
+        """Return the session identity: id and nonce, so rotating the nonce ends every session."""
+        return f"{self.id}:{self.session_nonce}"

@@ -91,7 +91,9 @@ def test_answer_has_a_value_or_a_missing_code_never_both(submission):
         "instrument_version": 1,
         "scale": "faces3_amount",
     }
-    db.session.add(Answer(submission=submission, item_id="a", missing_code=MissingCode.REFUSED, **fields))
+    db.session.add(
+        Answer(submission=submission, item_id="a", missing_code=MissingCode.REFUSED, **fields)
+    )
     db.session.commit()
     for item_id, value, missing_code in (("b", None, None), ("c", 2, MissingCode.DONT_KNOW)):
         db.session.add(

@@ -37,9 +37,7 @@ def test_production_refuses_short_or_shared_secrets():
     with pytest.raises(ConfigError, match="at least 32"):
         validate(settings(SURVEY_ENV="production", SECRET_KEY="short", PSEUDONYM_KEY=STRONG_KEY))
     with pytest.raises(ConfigError, match="differ"):
-        validate(
-            settings(SURVEY_ENV="production", SECRET_KEY=STRONG_KEY, PSEUDONYM_KEY=STRONG_KEY)
-        )
+        validate(settings(SURVEY_ENV="production", SECRET_KEY=STRONG_KEY, PSEUDONYM_KEY=STRONG_KEY))
 
 
 def test_production_accepts_real_secrets():

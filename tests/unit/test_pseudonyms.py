@@ -24,7 +24,7 @@ LOOK_ALIKES = set("0O1IL")
 def test_alphabet_has_no_look_alikes_and_codes_carry_over_40_bits():
     assert not LOOK_ALIKES & set(CODE_ALPHABET)
     assert len(set(CODE_ALPHABET)) == len(CODE_ALPHABET)
-    assert CODE_BITS == CODE_LENGTH * math.log2(len(CODE_ALPHABET))
+    assert CODE_LENGTH * math.log2(len(CODE_ALPHABET)) == CODE_BITS
     assert CODE_BITS > 40
 
 
