@@ -1,0 +1,103 @@
+"""A live server on a migrated SQLite database with the demo study, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from survey import create_app
+from survey.database import upgrade_to_head
+from survey.demo import create_demo
+from survey.extensions import db
+from tests.conftest import TEST_SETTINGS, missing
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def chromium_path() -> str | None:
+    """Return the Chromium to drive: CHROMIUM_PATH, Debian's package, or None."""
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+    ):
+        if candidate and shutil.which(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app with the demo study on a free local port; return its base URL."""
+    database = tmp_path_factory.mktemp("live") / "live.db"
+    app = create_app(
+        {**TEST_SETTINGS, "TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    )
+    with app.app_context():
+        upgrade_to_head()
+        create_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Launch headless Debian Chromium (Playwright cannot download browsers here)."""
+    executable = chromium_path()
+    if executable is None:
+        missing("Chromium (/usr/bin/chromium from Debian's package 'chromium', or CHROMIUM_PATH)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """Return a fresh page in a new browser context (no cookies shared between tests)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    """Return the axe-core runner."""
+    return Axe()
+
+
+def assert_accessible(axe: Axe, page: Page) -> None:
+    """Run axe-core on the page and fail with its report if there is any violation."""
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
