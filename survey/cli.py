@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -121,11 +122,16 @@ def main() -> None:
         app = create_app()
     except ConfigError as error:
         fail(str(error))
-    FlaskGroup(
+    group = FlaskGroup(
         name="survey",
         help="Survey platform administration.",
         create_app=lambda: app,
         add_version_option=False,
         load_dotenv=False,
         set_debug_flag=False,
-    ).main(prog_name="survey")
+    )
+    try:
+        group.main(prog_name="survey")
+    except sa.exc.OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "unknown reason"
+        fail(f"Cannot use the database at DATABASE_URL: {reason}")

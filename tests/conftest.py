@@ -144,3 +144,26 @@ def runner(app: Flask) -> FlaskCliRunner:
 def backend(database_url: str) -> str:
     """Return the name of the database backend the test runs on."""
     return sa.engine.make_url(database_url).get_backend_name()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print how many tests ran on each database backend and in the browser."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            kinds = [
+                backend
+                for backend in BACKENDS
+                if f"[{backend}" in nodeid or f"-{backend}]" in nodeid
+            ]
+            if "/e2e/" in nodeid:
+                kinds.append("e2e in Chromium")
+            for kind in kinds:
+                counts.setdefault(kind, {}).setdefault(outcome, 0)
+                counts[kind][outcome] += 1
+    if counts:
+        terminalreporter.section("tests per backend and browser")
+        for kind, outcomes in counts.items():
+            line = ", ".join(f"{number} {outcome}" for outcome, number in sorted(outcomes.items()))
+            terminalreporter.write_line(f"{kind}: {line}")

@@ -229,6 +229,10 @@ def run_survey(*args, **environment):
             {"SURVEY_ENV": "production", "SECRET_KEY": "s" * 40, "PSEUDONYM_KEY": ""},
             "PSEUDONYM_KEY must be set in production",
         ),
+        (
+            {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+            "Cannot use the database at DATABASE_URL",
+        ),
     ],
 )
 def test_bad_configuration_ends_in_one_line_and_exit_2(tmp_path, environment, message):

@@ -1,0 +1,1 @@
+"""Questionnaires as data: YAML instrument files, their loader, registry and scoring."""
