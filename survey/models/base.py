@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy import orm
 
 #: Stable constraint names, so Alembic migrations can refer to them on every database.
 NAMING_CONVENTION = {
@@ -62,10 +62,11 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
 
 
-class Base(DeclarativeBase):
+class Base(orm.DeclarativeBase):
     """The one declarative base of all models."""
 
-    registry = registry(
+    # Given as a registry, not as class attributes: Flask-SQLAlchemy builds its own subclass.
+    registry = orm.registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
