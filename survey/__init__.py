@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Order matters: the database first (the others may query it), then the web parts.
     _register_extensions(app)
+    _register_instruments(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_errors(app)
@@ -61,6 +62,12 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(accounts.load_user)
     limiter.init_app(app)
+
+
+def _register_instruments(app: Flask) -> None:
+    from survey import instruments
+
+    instruments.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

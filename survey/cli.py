@@ -110,7 +110,9 @@ def _read_password(password_file: Path | None) -> str:
 
 def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI group."""
-    for command in (init_db_command, demo_command, create_user_command):
+    from survey.instruments.cli import instruments_group
+
+    for command in (init_db_command, demo_command, create_user_command, instruments_group):
         app.cli.add_command(command)
 
 
@@ -118,6 +120,12 @@ def main() -> None:
     """Run the ``survey`` console script; bad configuration ends in one line and exit 2."""
     from survey import create_app
 
+    if sys.argv[1:2] == ["instruments"]:
+        # Checking instruments must work when they are broken, i.e. when the app cannot start.
+        from survey.instruments.cli import instruments_group
+
+        instruments_group.main(args=sys.argv[2:], prog_name="survey instruments")
+        return
     try:
         app = create_app()
     except ConfigError as error:

@@ -1,0 +1,445 @@
+"""Rules an instrument must follow beyond its file structure (CHILD-QUESTIONNAIRES.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from survey.instruments.model import LADDER_STEPS, LANGUAGES, Instrument, Item
+from survey.instruments.problems import Problem
+from survey.instruments.readability import lix, long_words, words
+from survey.models.enums import AgeBand, Group
+
+#: Variable names must be safe in SPSS and Stata: letters, digits, _, at most 32 characters.
+MAX_VARIABLE_LENGTH = 32
+#: Danish child text must stay below this LIX per instrument and age band; staff text warns.
+CHILD_LIX_LIMIT = 25
+STAFF_LIX_LIMIT = 35
+#: Words per item: about 10 for ages 6–9 and 15 for older children (warnings).
+WORD_LIMITS = {AgeBand.AGE_6_9: 10, AgeBand.AGE_10_12: 15, AgeBand.AGE_13_18: 15}
+#: Most child items one session may hold, over all child instruments, per age band.
+SESSION_CAPS = {AgeBand.AGE_6_9: 15, AgeBand.AGE_10_12: 30, AgeBand.AGE_13_18: 40}
+#: Negations that child items must not use, per language (negative content is fine).
+NEGATIONS = {"da": re.compile(r"\bikke\b", re.I), "en": re.compile(r"\bnot\b|n't\b", re.I)}
+#: The file, next to the instruments, that fixes the wording of every released version.
+WORDING_LOCK = "wording.lock.json"
+
+
+@dataclass(frozen=True)
+class Readability:
+    """LIX of an instrument's text in one language for one age band (None: staff)."""
+
+    language: str
+    age_band: AgeBand | None
+    lix: float
+    #: Ids of the items with the most words, longest first.
+    longest_items: tuple[str, ...]
+
+
+def _problem(
+    instrument: Instrument, item: str | None, message: str, severity: str = "error"
+) -> Problem:
+    return Problem(str(instrument.path), item, message, severity)
+
+
+def check_instrument(instrument: Instrument) -> list[Problem]:
+    """Return every problem of one structurally valid instrument."""
+    problems: list[Problem] = []
+    problems += _check_scales(instrument)
+    seen: list[str] = []
+    for item in instrument.items:
+        problems += _check_item(instrument, item, seen)
+        seen.append(item.id)
+    problems += _check_scores(instrument)
+    if not problems:
+        problems += _check_readability(instrument)
+    return problems
+
+
+def _check_scales(instrument: Instrument) -> list[Problem]:
+    problems = []
+    for scale in instrument.scales.values():
+        duplicates = [code for code, n in Counter(scale.codes).items() if n > 1]
+        if duplicates:
+            problems.append(
+                _problem(instrument, None, f"scale {scale.key}: duplicate code {duplicates[0]}")
+            )
+    for name, rungs in instrument.ladders.items():
+        if sorted(rungs) != sorted(LADDER_STEPS):
+            steps = ", ".join(map(str, LADDER_STEPS))
+            problems.append(_problem(instrument, None, f"ladder {name}: needs the rungs {steps}"))
+            continue
+        for steps, key in rungs.items():
+            scale = instrument.scales.get(key)
+            if scale is None:
+                problems.append(_problem(instrument, None, f"ladder {name}: unknown scale {key!r}"))
+            elif len(scale.points) != steps:
+                problems.append(
+                    _problem(
+                        instrument,
+                        None,
+                        f"ladder {name}: scale {key} has {len(scale.points)} choices, not {steps}",
+                    )
+                )
+    return problems
+
+
+def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[Problem]:
+    problems = []
+
+    def add(message: str, severity: str = "error") -> None:
+        problems.append(_problem(instrument, item.id, message, severity))
+
+    if item.id in earlier:
+        add("duplicate item id")
+    if not item.id.startswith(f"{instrument.prefix}_") or len(item.id) > MAX_VARIABLE_LENGTH:
+        add(
+            f"id must start with '{instrument.prefix}_' and have at most "
+            f"{MAX_VARIABLE_LENGTH} characters"
+        )
+
+    child = instrument.respondent is Group.CHILD
+    if child and item.ladder is None:
+        add("child items need a 'ladder' (the 5-, 3- and 2-point versions), not a single 'scale'")
+    if not child and item.ladder is not None:
+        add("staff items use a 'scale', not a 'ladder'")
+    if not child and (item.text_by_age or item.age_bands != tuple(AgeBand)):
+        add("staff items have no age bands")
+    if item.ladder is not None and item.ladder not in instrument.ladders:
+        add(f"unknown ladder {item.ladder!r}")
+        return problems
+    if item.scale is not None and item.scale not in instrument.scales:
+        add(f"unknown scale {item.scale!r}")
+        return problems
+    if not _resolvable(instrument, item):
+        return problems  # the ladder itself is broken, and reported once
+    scales = [instrument.scales[key] for key in instrument.scale_keys_for(item)]
+    if item.reverse and not all(scale.ordinal for scale in scales):
+        add("reverse is set, but the scale is not ordinal")
+    if child:
+        for scale in scales:
+            if any(point.picture is None for point in scale.points):
+                add(f"scale {scale.key} needs a picture on every choice for child layouts")
+        for band in item.text_by_age:
+            if band not in item.age_bands:
+                add(f"text for age band {band.value}, which the item is not asked of")
+        problems += _check_child_wording(instrument, item)
+    problems += _check_condition(instrument, item, earlier)
+    problems += _check_media(instrument, item)
+    return problems
+
+
+def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:
+    problems = []
+    for band in item.age_bands:
+        for language in LANGUAGES:
+            text = item.text_for(language, band)
+            if not text.endswith("?"):
+                problems.append(
+                    _problem(
+                        instrument,
+                        item.id,
+                        f"{language} {band.value}: child items are questions (end with '?')",
+                    )
+                )
+            if NEGATIONS[language].search(text):
+                problems.append(
+                    _problem(
+                        instrument, item.id, f"{language} {band.value}: no negations in child items"
+                    )
+                )
+        danish = item.text_for("da", band)
+        if len(words(danish)) > WORD_LIMITS[band]:
+            problems.append(
+                _problem(
+                    instrument,
+                    item.id,
+                    f"da {band.value}: {len(words(danish))} words "
+                    f"(aim for at most {WORD_LIMITS[band]})",
+                    "warning",
+                )
+            )
+        if band is AgeBand.AGE_6_9 and len(long_words(danish)) > 1:
+            problems.append(
+                _problem(
+                    instrument, item.id, "da 6-9: more than one word over 6 letters", "warning"
+                )
+            )
+    return problems
+
+
+def _check_condition(instrument: Instrument, item: Item, earlier: list[str]) -> list[Problem]:
+    condition = item.show_if
+    if condition is None:
+        return []
+    if condition.item == item.id:
+        return [_problem(instrument, item.id, "show_if points to the item itself")]
+    if condition.item not in earlier:
+        ids = [known.id for known in instrument.items]
+        where = "a later item" if condition.item in ids else "an unknown item"
+        return [
+            _problem(
+                instrument,
+                item.id,
+                f"show_if points to {where} ({condition.item}); it must point back",
+            )
+        ]
+    target = instrument.item(condition.item)
+    if condition.codes:
+        if target.ladder is not None:
+            return [
+                _problem(
+                    instrument,
+                    item.id,
+                    f"show_if on {target.id} (a ladder item) must use above_lowest",
+                )
+            ]
+        codes = instrument.scale_for(target).codes
+        unknown = [code for code in condition.codes if code not in codes]
+        if unknown:
+            return [
+                _problem(
+                    instrument,
+                    item.id,
+                    f"show_if code {unknown[0]} is not on the scale of {target.id}",
+                )
+            ]
+    return []
+
+
+def _check_media(instrument: Instrument, item: Item) -> list[Problem]:
+    problems = []
+    folder = instrument.path.parent if instrument.path else Path()
+    for label, relative in [
+        *(("audio " + k, v) for k, v in item.audio.items()),
+        ("image", item.image),
+    ]:
+        if relative is None:
+            continue
+        path = Path(relative)
+        if path.is_absolute() or ".." in path.parts:
+            problems.append(
+                _problem(instrument, item.id, f"{label}: give a path inside the instrument folder")
+            )
+        elif not (folder / path).is_file():
+            problems.append(_problem(instrument, item.id, f"{label}: file {relative} not found"))
+    return problems
+
+
+def _check_scores(instrument: Instrument) -> list[Problem]:
+    problems = []
+    item_ids = {item.id for item in instrument.items}
+    seen = set()
+    for score in instrument.scores:
+        variable = f"{instrument.prefix}_{score.id}"
+        if score.id in seen or variable in item_ids:
+            problems.append(
+                _problem(instrument, score.id, f"score name {variable} is already taken")
+            )
+        seen.add(score.id)
+        ranges = set()
+        for item_id in score.items:
+            if item_id not in item_ids:
+                problems.append(
+                    _problem(instrument, score.id, f"score refers to unknown item {item_id!r}")
+                )
+                continue
+            item = instrument.item(item_id)
+            if _resolvable(instrument, item):
+                reference = instrument.reference_scale(item)
+                if not reference.ordinal:
+                    problems.append(
+                        _problem(
+                            instrument,
+                            score.id,
+                            f"item {item_id} has a nominal scale and cannot be scored",
+                        )
+                    )
+                ranges.add((min(reference.codes), max(reference.codes)))
+        if len(ranges) > 1:
+            problems.append(
+                _problem(instrument, score.id, "score mixes items on scales with different ranges")
+            )
+    return problems
+
+
+def _resolvable(instrument: Instrument, item: Item) -> bool:
+    """Tell whether every scale the item can be shown with exists."""
+    if item.ladder is not None:
+        rungs = instrument.ladders.get(item.ladder)
+        return rungs is not None and all(
+            rungs.get(steps) in instrument.scales for steps in LADDER_STEPS
+        )
+    return item.scale in instrument.scales
+
+
+def readability(instrument: Instrument) -> list[Readability]:
+    """Return the LIX of the instrument's item text per language and age band."""
+    bands: list[AgeBand | None] = list(AgeBand) if instrument.respondent is Group.CHILD else [None]
+    report = []
+    for language in LANGUAGES:
+        for band in bands:
+            items = instrument.items_for(band)
+            if not items:
+                continue
+            texts = {item.id: item.text_for(language, band) for item in items}
+            longest = sorted(texts, key=lambda item_id: len(words(texts[item_id])), reverse=True)
+            report.append(Readability(language, band, lix(texts.values()), tuple(longest[:3])))
+    return report
+
+
+def _check_readability(instrument: Instrument) -> list[Problem]:
+    problems = []
+    for entry in readability(instrument):
+        if entry.language != "da":
+            continue
+        band = entry.age_band.value if entry.age_band else "staff"
+        longest = ", ".join(entry.longest_items)
+        if entry.age_band is not None and entry.lix >= CHILD_LIX_LIMIT:
+            problems.append(
+                _problem(
+                    instrument,
+                    None,
+                    f"da {band}: LIX {entry.lix:.1f} must stay below {CHILD_LIX_LIMIT}; "
+                    f"longest items: {longest}",
+                )
+            )
+        if entry.age_band is None and entry.lix >= STAFF_LIX_LIMIT:
+            problems.append(
+                _problem(
+                    instrument,
+                    None,
+                    f"da staff: LIX {entry.lix:.1f} is {STAFF_LIX_LIMIT} or more; "
+                    f"longest items: {longest}",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def check_collection(instruments: list[Instrument]) -> list[Problem]:
+    """Return problems between instruments: duplicate versions, shared names, session length."""
+    problems = []
+    refs = Counter((instrument.key, instrument.version) for instrument in instruments)
+    for (key, version), n in refs.items():
+        if n > 1:
+            problems.append(Problem(key, None, f"version {version} exists in {n} files"))
+    owners: dict[str, str] = {}
+    for instrument in instruments:
+        for variable in [item.id for item in instrument.items] + [
+            f"{instrument.prefix}_{s.id}" for s in instrument.scores
+        ]:
+            owner = owners.setdefault(variable, instrument.key)
+            if owner != instrument.key:
+                problems.append(
+                    Problem(str(instrument.path), variable, f"variable name also used by {owner}")
+                )
+    newest: dict[str, Instrument] = {}
+    for instrument in instruments:
+        if (
+            instrument.respondent is Group.CHILD
+            and instrument.version >= newest.get(instrument.key, instrument).version
+        ):
+            newest[instrument.key] = instrument
+    for band, cap in SESSION_CAPS.items():
+        total = sum(len(instrument.items_for(band)) for instrument in newest.values())
+        if total > cap:
+            problems.append(
+                Problem(
+                    "child instruments",
+                    None,
+                    f"age band {band.value}: {total} items in one session, more than {cap}",
+                )
+            )
+    return problems
+
+
+def wording_fingerprints(instrument: Instrument) -> dict[str, str]:
+    """Return a hash per item of everything a respondent reads: texts, scale, ladder."""
+    fingerprints = {}
+    for item in instrument.items:
+        content = {
+            "text": item.text,
+            "text_by_age": {band.value: text for band, text in item.text_by_age.items()},
+            "scales": [
+                [point.label for point in instrument.scales[key].points]
+                for key in instrument.scale_keys_for(item)
+            ],
+        }
+        encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+        fingerprints[item.id] = hashlib.sha256(encoded).hexdigest()[:16]
+    return fingerprints
+
+
+def read_wording_lock(folder: Path) -> dict[str, dict[str, str]]:
+    """Return the folder's wording lock: ``key@version`` → item id → fingerprint."""
+    path = folder / WORDING_LOCK
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def check_wording_lock(folder: Path, instruments: list[Instrument]) -> list[Problem]:
+    """Return problems where a locked version changed its wording or lost an item or a file."""
+    try:
+        lock = read_wording_lock(folder)
+    except (ValueError, OSError) as error:
+        return [Problem(str(folder / WORDING_LOCK), None, f"cannot be read: {error}")]
+    problems = []
+    loaded = {instrument.ref: instrument for instrument in instruments}
+    for ref, locked in sorted(lock.items()):
+        instrument = loaded.get(ref)
+        if instrument is None:
+            problems.append(
+                Problem(
+                    str(folder / WORDING_LOCK),
+                    None,
+                    f"{ref} is locked but its file is missing or invalid; items never disappear",
+                )
+            )
+            continue
+        current = wording_fingerprints(instrument)
+        for item_id, fingerprint in locked.items():
+            if item_id not in current:
+                problems.append(
+                    Problem(
+                        str(instrument.path),
+                        item_id,
+                        f"item removed from locked {ref}; items never disappear",
+                    )
+                )
+            elif current[item_id] != fingerprint:
+                problems.append(
+                    Problem(
+                        str(instrument.path),
+                        item_id,
+                        f"wording changed in locked {ref}; give the change a new version",
+                    )
+                )
+        for item_id in sorted(set(current) - set(locked)):
+            problems.append(
+                Problem(
+                    str(instrument.path),
+                    item_id,
+                    f"item added to locked {ref}; give the change a new version",
+                )
+            )
+    return problems
+
+
+def lock_wording(folder: Path, instruments: list[Instrument]) -> list[str]:
+    """Add every not yet locked version of the folder to its wording lock; return their refs."""
+    lock = read_wording_lock(folder)
+    added = []
+    for instrument in instruments:
+        if instrument.ref not in lock and instrument.path and instrument.path.parent == folder:
+            lock[instrument.ref] = wording_fingerprints(instrument)
+            added.append(instrument.ref)
+    if added:
+        text = json.dumps(dict(sorted(lock.items())), indent=2, sort_keys=True, ensure_ascii=False)
+        (folder / WORDING_LOCK).write_text(text + "\n", encoding="utf-8")
+    return added

@@ -1,0 +1,182 @@
+"""The codebook: one source for variable names, texts, scales, missing codes and scores.
+
+Exports and reports reuse ``codebook_instruments``; the command line renders it as Markdown
+or HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from survey.instruments.loader import Registry
+from survey.instruments.model import (
+    LANGUAGES,
+    MISSING_LABELS,
+    MISSING_VALUES,
+    Instrument,
+    Item,
+    Scale,
+    Score,
+)
+from survey.instruments.scoring import score_range
+from survey.models.enums import AgeBand
+
+NOTES = (
+    "Item variables hold the code of the choice the respondent saw. Children answer each item "
+    "on the 5-, 3- or 2-point version of its ladder; the scale shown is stored with every answer.",
+    "Scores place each answer by its relative position (first choice 0, last choice 1) on the "
+    "5-point reference scale, after reverse coding, and leave missing codes out. A score exists "
+    "only when the share of shown items with a value reaches its minimum; sums are prorated to "
+    "all of the score's items.",
+)
+
+
+@dataclass(frozen=True)
+class ItemEntry:
+    """An item variable."""
+
+    name: str
+    item: Item
+    scales: tuple[Scale, ...]
+
+    def texts(self, language: str) -> list[tuple[str, str]]:
+        """Return (age band or "", text) pairs: the main text, then the age-band versions."""
+        variants = [
+            (band.value, self.item.text_for(language, band))
+            for band in AgeBand
+            if band in self.item.text_by_age
+        ]
+        return [("", self.item.text[language]), *variants]
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    """A score variable."""
+
+    name: str
+    score: Score
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class CodebookInstrument:
+    """One instrument version with its variables."""
+
+    instrument: Instrument
+    items: tuple[ItemEntry, ...]
+    scores: tuple[ScoreEntry, ...]
+
+
+def codebook_instruments(registry: Registry) -> list[CodebookInstrument]:
+    """Return the codebook entries of every instrument version in the registry."""
+    entries = []
+    for instrument in registry:
+        items = tuple(
+            ItemEntry(
+                item.id,
+                item,
+                tuple(instrument.scales[key] for key in instrument.scale_keys_for(item)),
+            )
+            for item in instrument.items
+        )
+        scores = tuple(
+            ScoreEntry(f"{instrument.prefix}_{score.id}", score, *score_range(instrument, score))
+            for score in instrument.scores
+        )
+        entries.append(CodebookInstrument(instrument, items, scores))
+    return entries
+
+
+def missing_codes() -> list[tuple[int, str, dict[str, str]]]:
+    """Return (value, code, labels) of every missing code."""
+    return [(value, code.value, MISSING_LABELS[code]) for code, value in MISSING_VALUES.items()]
+
+
+def render_markdown(registry: Registry) -> str:
+    """Return the codebook as Markdown."""
+    notes = [line for note in NOTES for line in (note, "")]
+    lines = [
+        "# Codebook",
+        "",
+        *notes,
+        "## Missing codes",
+        "",
+        "| value | code | da | en |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {value} | `{code}` | {labels['da']} | {labels['en']} |"
+        for value, code, labels in missing_codes()
+    ]
+    for entry in codebook_instruments(registry):
+        instrument = entry.instrument
+        lines += [
+            "",
+            f"## {instrument.key} (version {instrument.version}) — "
+            f"{instrument.title['da']} / {instrument.title['en']}",
+            "",
+        ]
+        lines += [f"Respondents: {instrument.respondent.value}.", ""]
+        for item_entry in entry.items:
+            item = item_entry.item
+            flags = [
+                flag for flag, on in (("reverse", item.reverse), ("private", item.private)) if on
+            ]
+            if item.age_bands != tuple(AgeBand):
+                flags.append("ages " + ", ".join(band.value for band in item.age_bands))
+            if item.show_if:
+                rule = (
+                    "above the lowest choice"
+                    if item.show_if.above_lowest
+                    else f"in {list(item.show_if.codes)}"
+                )
+                flags.append(f"shown if {item.show_if.item} {rule}")
+            lines += [f"### `{item_entry.name}`" + (f" ({'; '.join(flags)})" if flags else ""), ""]
+            for language in LANGUAGES:
+                for band, text in item_entry.texts(language):
+                    lines.append(f"- {language}{' ' + band if band else ''}: {_md(text)}")
+            for scale in item_entry.scales:
+                choices = "; ".join(
+                    f"{p.code} = {_md(p.label['da'])} / {_md(p.label['en'])}" for p in scale.points
+                )
+                lines.append(
+                    f"- scale `{scale.key}`{'' if scale.ordinal else ' (nominal)'}: {choices}"
+                )
+            lines.append("")
+        lines += ["### Scores", ""]
+        for score_entry in entry.scores:
+            score = score_entry.score
+            lines.append(
+                f"- `{score_entry.name}` — {score.label['da']} / {score.label['en']}: "
+                f"{score.method} of "
+                f"{', '.join(score.items)}; at least {score.min_answered:.0%} answered; "
+                f"range {score_entry.low:g}–{score_entry.high:g}"
+            )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+_environment = Environment(
+    loader=PackageLoader("survey", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(registry: Registry) -> str:
+    """Return the codebook as a self-contained HTML page."""
+    template = _environment.get_template("instruments/codebook.html")
+    return template.render(
+        notes=NOTES,
+        missing=missing_codes(),
+        instruments=codebook_instruments(registry),
+        languages=LANGUAGES,
+        all_bands=tuple(AgeBand),
+    )
