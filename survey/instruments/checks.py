@@ -55,7 +55,7 @@ def check_instrument(instrument: Instrument) -> list[Problem]:
         problems += _check_item(instrument, item, seen)
         seen.append(item.id)
     problems += _check_scores(instrument)
-    if not problems:
+    if not any(problem.is_error for problem in problems):
         problems += _check_readability(instrument)
     return problems
 

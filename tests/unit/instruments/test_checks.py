@@ -1,0 +1,382 @@
+"""Each kind of broken instrument file gets its own precise message, naming file and item."""
+
+import json
+
+import pytest
+
+from survey.instruments.checks import WORDING_LOCK, lock_wording
+from survey.instruments.loader import load_folder
+
+
+def errors(problems):
+    return [problem for problem in problems if problem.is_error]
+
+
+def only_error(problems, item, fragment):
+    """Assert that exactly one error was found, on ``item``, saying ``fragment``."""
+    found = errors(problems)
+    assert len(found) == 1, [str(problem) for problem in found]
+    assert found[0].item == item, str(found[0])
+    assert fragment in found[0].message, str(found[0])
+    assert found[0].file.endswith(".yaml") or found[0].file.endswith(".json") or item is None
+    return found[0]
+
+
+def test_minimal_files_are_valid(child_data, staff_data, write_instrument, problems_of):
+    write_instrument(child_data)
+    write_instrument(staff_data)
+    assert problems_of() == []
+
+
+def test_invalid_yaml(write_instrument, problems_of):
+    write_instrument("key: [unclosed\n", "bad.v1.yaml")
+    problem = only_error(problems_of(), None, "is not valid YAML at line")
+    assert problem.file.endswith("bad.v1.yaml")
+
+
+def test_file_that_is_not_a_mapping(write_instrument, problems_of):
+    write_instrument("- just\n- a list\n", "list.v1.yaml")
+    only_error(problems_of(), None, "must hold a mapping")
+
+
+def test_missing_field(child_data, write_instrument, problems_of):
+    del child_data["intro"]
+    write_instrument(child_data)
+    only_error(problems_of(), None, "intro: Missing data for required field")
+
+
+def test_missing_translation(child_data, write_instrument, problems_of):
+    del child_data["items"][1]["text"]["en"]
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "text: missing translation: en")
+
+
+def test_unknown_language(child_data, write_instrument, problems_of):
+    child_data["title"]["de"] = "Test"
+    write_instrument(child_data)
+    only_error(problems_of(), None, "title: unknown language: de")
+
+
+def test_unknown_field(child_data, write_instrument, problems_of):
+    child_data["items"][0]["colour"] = "red"
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "colour: Unknown field")
+
+
+def test_duplicate_item_id(child_data, write_instrument, problems_of):
+    child_data["items"][1]["id"] = "tc_01"
+    child_data["scores"][0]["items"] = ["tc_01"]
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "duplicate item id")
+
+
+def test_item_id_without_prefix(child_data, write_instrument, problems_of):
+    child_data["items"][1]["id"] = "sleep"
+    child_data["scores"][0]["items"] = ["tc_01"]
+    write_instrument(child_data)
+    only_error(problems_of(), "sleep", "id must start with 'tc_'")
+
+
+def test_unknown_scale(staff_data, write_instrument, problems_of):
+    staff_data["items"][1]["scale"] = "nope"
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_02", "unknown scale 'nope'")
+
+
+def test_unknown_ladder(child_data, write_instrument, problems_of):
+    child_data["items"][1]["ladder"] = "nope"
+    child_data["scores"][0]["items"] = ["tc_01"]
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "unknown ladder 'nope'")
+
+
+def test_scale_and_ladder_together(child_data, write_instrument, problems_of):
+    child_data["items"][0]["scale"] = "faces2"
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "give either 'scale' (staff) or 'ladder' (children)")
+
+
+def test_child_item_with_a_single_scale(child_data, write_instrument, problems_of):
+    del child_data["items"][0]["ladder"]
+    child_data["items"][0]["scale"] = "faces3_amount"
+    child_data["scores"][0]["items"] = ["tc_02"]
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "child items need a 'ladder'")
+
+
+def test_staff_item_with_a_ladder(staff_data, write_instrument, problems_of):
+    del staff_data["items"][1]["scale"]
+    staff_data["items"][1]["ladder"] = "amount"
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_02", "staff items use a 'scale'")
+
+
+def test_staff_item_with_age_bands(staff_data, write_instrument, problems_of):
+    staff_data["items"][1]["age_bands"] = ["13-18"]
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_02", "staff items have no age bands")
+
+
+def test_score_referencing_an_unknown_item(child_data, write_instrument, problems_of):
+    child_data["scores"][0]["items"].append("tc_99")
+    write_instrument(child_data)
+    only_error(problems_of(), "mood", "score refers to unknown item 'tc_99'")
+
+
+def test_score_on_a_nominal_item(staff_data, write_instrument, problems_of):
+    staff_data["scores"][0]["items"] = ["ts_03"]
+    write_instrument(staff_data)
+    only_error(problems_of(), "safe", "item ts_03 has a nominal scale and cannot be scored")
+
+
+def test_score_mixing_ranges(staff_data, write_instrument, problems_of):
+    staff_data["scales"]["agree3"] = {
+        "points": [
+            {"code": 1, "label": {"da": "Uenig", "en": "Disagree"}},
+            {"code": 2, "label": {"da": "Hverken eller", "en": "Neither"}},
+            {"code": 3, "label": {"da": "Enig", "en": "Agree"}},
+        ]
+    }
+    staff_data["items"][1]["scale"] = "agree3"
+    staff_data["scores"][0]["items"] = ["ts_01", "ts_02"]
+    write_instrument(staff_data)
+    only_error(problems_of(), "safe", "score mixes items on scales with different ranges")
+
+
+def test_score_minimum_share_out_of_range(child_data, write_instrument, problems_of):
+    child_data["scores"][0]["min_answered"] = 1.5
+    write_instrument(child_data)
+    only_error(problems_of(), "mood", "min_answered: must be above 0 and at most 1")
+
+
+def test_show_if_pointing_to_itself(child_data, write_instrument, problems_of):
+    child_data["items"][1]["show_if"] = {"item": "tc_02", "above_lowest": True}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "show_if points to the item itself")
+
+
+def test_show_if_pointing_forward(child_data, write_instrument, problems_of):
+    child_data["items"][0]["show_if"] = {"item": "tc_02", "above_lowest": True}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "show_if points to a later item (tc_02)")
+
+
+def test_show_if_pointing_to_an_unknown_item(child_data, write_instrument, problems_of):
+    child_data["items"][1]["show_if"] = {"item": "tc_77", "above_lowest": True}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "show_if points to an unknown item (tc_77)")
+
+
+def test_show_if_code_not_on_the_scale(staff_data, write_instrument, problems_of):
+    staff_data["items"][1]["show_if"] = {"item": "ts_01", "in": [9]}
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_02", "show_if code 9 is not on the scale of ts_01")
+
+
+def test_show_if_codes_on_a_ladder_item(child_data, write_instrument, problems_of):
+    child_data["items"][1]["show_if"] = {"item": "tc_01", "in": [2]}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "(a ladder item) must use above_lowest")
+
+
+def test_show_if_without_a_rule(child_data, write_instrument, problems_of):
+    child_data["items"][1]["show_if"] = {"item": "tc_01"}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "give either 'in: [codes]' or 'above_lowest: true'")
+
+
+def test_reverse_on_a_nominal_scale(staff_data, write_instrument, problems_of):
+    staff_data["items"][2]["reverse"] = True
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_03", "reverse is set, but the scale is not ordinal")
+
+
+def test_child_item_that_is_not_a_question(child_data, write_instrument, problems_of):
+    child_data["items"][0]["text"] = {"da": "Du er glad.", "en": "You are happy."}
+    write_instrument(child_data)
+    found = errors(problems_of())
+    assert {problem.item for problem in found} == {"tc_01"}
+    assert all("child items are questions" in problem.message for problem in found)
+
+
+def test_child_item_with_a_negation(child_data, write_instrument, problems_of):
+    child_data["items"][0]["text"] = {"da": "Er du ikke glad?", "en": "Are you happy?"}
+    write_instrument(child_data)
+    found = errors(problems_of())
+    assert {problem.item for problem in found} == {"tc_01"}
+    assert all("da" in p.message and "no negations in child items" in p.message for p in found)
+
+
+def test_danish_child_text_too_hard_to_read(child_data, write_instrument, problems_of):
+    child_data["items"][0]["text"]["da"] = (
+        "Oplever du anbringelsesstedets medbestemmelsesprocesser?"
+    )
+    write_instrument(child_data)
+    found = errors(problems_of())
+    assert found
+    assert all(problem.item is None for problem in found)
+    assert "must stay below 25; longest items: tc_01" in found[0].message
+
+
+def test_long_child_items_give_warnings_only(child_data, write_instrument, problems_of):
+    child_data["items"][0]["text"]["da"] = "Er du glad for at bo her og for at gå i skole hver dag?"
+    write_instrument(child_data)
+    problems = problems_of()
+    assert errors(problems) == []
+    assert any("words (aim for at most 10)" in p.message for p in problems)
+
+
+def test_text_for_an_age_band_the_item_skips(child_data, write_instrument, problems_of):
+    child_data["items"][0]["age_bands"] = ["13-18"]
+    child_data["items"][0]["text_by_age"] = {"6-9": {"da": "Er du glad?", "en": "Are you happy?"}}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "text for age band 6-9, which the item is not asked of")
+
+
+def test_local_ladder_without_every_rung(child_data, write_instrument, problems_of):
+    child_data["ladders"] = {"short": {"5": "faces5_amount", "3": "faces3_amount"}}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "ladder short: needs the rungs 5, 3, 2")
+
+
+def test_local_ladder_rung_of_the_wrong_size(child_data, write_instrument, problems_of):
+    child_data["ladders"] = {"odd": {"5": "faces3_amount", "3": "faces3_freq", "2": "faces2"}}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "ladder odd: scale faces3_amount has 3 choices, not 5")
+
+
+def test_duplicate_code_in_a_scale(staff_data, write_instrument, problems_of):
+    staff_data["scales"]["place3"]["points"][2]["code"] = 1
+    write_instrument(staff_data)
+    only_error(problems_of(), None, "scale place3: duplicate code 1")
+
+
+def test_child_scale_without_pictures(child_data, staff_data, write_instrument, problems_of):
+    child_data["scales"] = {
+        "plain2": {
+            "points": [
+                {"code": 1, "label": {"da": "Nej", "en": "No"}},
+                {"code": 2, "label": {"da": "Ja", "en": "Yes"}},
+            ]
+        }
+    }
+    child_data["ladders"] = {"plain": {"5": "faces5_amount", "3": "faces3_amount", "2": "plain2"}}
+    child_data["items"][1]["ladder"] = "plain"
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "scale plain2 needs a picture on every choice")
+
+
+def test_missing_audio_file(child_data, write_instrument, problems_of):
+    child_data["items"][0]["audio"] = {"da": "audio/tc_01.da.mp3"}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "audio da: file audio/tc_01.da.mp3 not found")
+
+
+def test_media_path_outside_the_folder(child_data, write_instrument, problems_of):
+    child_data["items"][0]["image"] = "../secret.png"
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "image: give a path inside the instrument folder")
+
+
+def test_existing_audio_file_is_accepted(child_data, write_instrument, problems_of, tmp_path):
+    (tmp_path / "audio").mkdir()
+    (tmp_path / "audio" / "tc_01.da.mp3").write_bytes(b"ID3")
+    child_data["items"][0]["audio"] = {"da": "audio/tc_01.da.mp3"}
+    write_instrument(child_data)
+    assert errors(problems_of()) == []
+
+
+def test_same_version_in_two_files(child_data, write_instrument, problems_of):
+    write_instrument(child_data)
+    write_instrument(child_data, "copy.v1.yaml")
+    only_error(problems_of(), None, "version 1 exists in 2 files")
+
+
+def test_variable_name_shared_by_two_instruments(child_data, write_instrument, problems_of):
+    write_instrument(child_data)
+    child_data["key"] = "other_child"
+    write_instrument(child_data)
+    found = errors(problems_of())
+    assert found
+    assert all("variable name also used by" in problem.message for problem in found)
+
+
+def test_too_many_items_for_one_session(child_data, write_instrument, problems_of):
+    child_data["items"] = [
+        {
+            "id": f"tc_{n:02}",
+            "ladder": "amount",
+            "text": {"da": "Er du glad?", "en": "Are you happy?"},
+        }
+        for n in range(1, 17)
+    ]
+    child_data["scores"][0]["items"] = ["tc_01"]
+    write_instrument(child_data)
+    only_error(problems_of(), None, "age band 6-9: 16 items in one session, more than 15")
+
+
+def test_changed_wording_of_a_locked_version(child_data, write_instrument, problems_of, tmp_path):
+    write_instrument(child_data)
+    instruments, _ = load_folder(tmp_path)
+    assert lock_wording(tmp_path, instruments) == ["test_child@1"]
+    assert problems_of() == []
+    child_data["items"][0]["text"]["da"] = "Er du rigtig glad?"
+    write_instrument(child_data)
+    only_error(
+        problems_of(),
+        "tc_01",
+        "wording changed in locked test_child@1; give the change a new version",
+    )
+
+
+def test_changed_scale_labels_of_a_locked_version(
+    staff_data, write_instrument, problems_of, tmp_path
+):
+    write_instrument(staff_data)
+    lock_wording(tmp_path, load_folder(tmp_path)[0])
+    staff_data["scales"]["place3"]["points"][2]["label"]["da"] = "Et andet sted"
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_03", "wording changed in locked test_staff@1")
+
+
+def test_item_removed_from_a_locked_version(child_data, write_instrument, problems_of, tmp_path):
+    write_instrument(child_data)
+    lock_wording(tmp_path, load_folder(tmp_path)[0])
+    del child_data["items"][1]
+    child_data["scores"][0]["items"] = ["tc_01"]
+    write_instrument(child_data)
+    only_error(
+        problems_of(), "tc_02", "item removed from locked test_child@1; items never disappear"
+    )
+
+
+def test_locked_version_whose_file_disappeared(child_data, write_instrument, problems_of, tmp_path):
+    path = write_instrument(child_data)
+    lock_wording(tmp_path, load_folder(tmp_path)[0])
+    child_data["version"] = 2
+    write_instrument(child_data)
+    path.unlink()
+    problem = only_error(problems_of(), None, "test_child@1 is locked but its file is missing")
+    assert problem.file.endswith(WORDING_LOCK)
+
+
+def test_new_version_is_free_to_change_wording(child_data, write_instrument, problems_of, tmp_path):
+    write_instrument(child_data)
+    lock_wording(tmp_path, load_folder(tmp_path)[0])
+    child_data["version"] = 2
+    child_data["items"][0]["text"]["da"] = "Er du rigtig glad?"
+    write_instrument(child_data)
+    problems = problems_of()
+    # Two versions share variable names by design: only the lock and the session cap matter.
+    assert errors(problems) == []
+    locked = json.loads((tmp_path / WORDING_LOCK).read_text())
+    assert list(locked) == ["test_child@1"]
+
+
+@pytest.mark.parametrize("field", ["key", "version"])
+def test_wrong_types(child_data, write_instrument, problems_of, field):
+    child_data[field] = {"key": "Not A Key!", "version": "one"}[field]
+    write_instrument(child_data, "typed.v1.yaml")
+    found = errors(problems_of())
+    assert len(found) == 1
+    assert found[0].message.startswith(f"{field}:")

@@ -1,0 +1,49 @@
+"""The codebook lists every variable of every instrument in both languages."""
+
+import html
+import re
+
+from survey.instruments.codebook import render_html, render_markdown
+from survey.instruments.loader import BUILTIN_FOLDER, load_registry
+from survey.instruments.model import LANGUAGES, MISSING_LABELS
+
+REGISTRY, _ = load_registry([BUILTIN_FOLDER])
+
+
+def test_markdown_holds_every_item_text_and_score_in_both_languages():
+    markdown = render_markdown(REGISTRY)
+    for instrument in REGISTRY:
+        assert f"## {instrument.key} (version {instrument.version})" in markdown
+        for item in instrument.items:
+            assert f"### `{item.id}`" in markdown
+            for language in LANGUAGES:
+                assert item.text[language] in markdown
+                for text in item.text_by_age.values():
+                    assert text[language] in markdown
+            for key in instrument.scale_keys_for(item):
+                assert f"scale `{key}`" in markdown
+        for score in instrument.scores:
+            assert f"`{instrument.prefix}_{score.id}`" in markdown
+
+
+def test_markdown_documents_missing_codes_and_score_rules():
+    markdown = render_markdown(REGISTRY)
+    for value, labels in zip((-1, -2, -3), MISSING_LABELS.values(), strict=True):
+        assert f"| {value} |" in markdown
+        assert labels["da"] in markdown
+    assert "`cw_wellbeing` — Trivsel / Wellbeing: mean of cw_01" in markdown
+    assert "at least 60% answered; range 1–5" in markdown
+    assert "`ss_force` — Magtanvendelse / Use of force: sum of ss_05" in markdown
+
+
+def test_html_holds_every_item_and_is_escaped():
+    page = render_html(REGISTRY)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for instrument in REGISTRY:
+        for item in instrument.items:
+            assert item.id in text
+            for language in LANGUAGES:
+                assert item.text[language] in text
+    assert '<html lang="en">' in page
+    assert "<script" not in page
+    assert "Don&#39;t know" in page or "Don&#x27;t know" in page
