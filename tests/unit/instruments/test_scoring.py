@@ -63,7 +63,7 @@ def test_below_the_minimum_share_gives_no_score():
     # 0.75 of 8 items: 6 answered is enough, 5 is not.
     six = [Given(f"sw_0{n}", "degree5", 3) for n in range(1, 7)]
     assert score(STAFF, "wellbeing", six) == pytest.approx(3.0)
-    five = six[:5] + [Given("sw_06", "degree5", missing_code=MissingCode.REFUSED)]
+    five = [*six[:5], Given("sw_06", "degree5", missing_code=MissingCode.REFUSED)]
     assert score(STAFF, "wellbeing", five) is None
 
 
