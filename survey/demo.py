@@ -1,4 +1,4 @@
-"""The demo study: three sites, a closed and an open round, children and staff with codes."""
+"""The demo study: three sites, a closed round with answers and an open one, codes for all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from survey import accounts, audit
+from survey.demo_answers import assign_instruments, fill_round
 from survey.extensions import db
+from survey.instruments import get_registry
 from survey.models import AgeBand, Group, Language, Layout, Role, Round, Site, Study, User
 from survey.participants import IssuedCode, register_participants
 
@@ -67,6 +69,12 @@ def create_demo(*, reset: bool = False) -> DemoResult:
         study.sites.append(site)
         db.session.flush()
         result.codes[name] = _demo_participants(site)
+    registry = get_registry()
+    for round_ in study.rounds:
+        assign_instruments(round_, registry)
+    db.session.flush()
+    participants = [entry.participant for issued in result.codes.values() for entry in issued]
+    fill_round(baseline, participants, registry)
     admin = accounts.create_user(DEMO_ADMIN_EMAIL, Role.ADMIN, result.admin_password)
     audit.record(
         "study.demo_create", actor_user_id=admin.id, object_type="study", object_id=study.id

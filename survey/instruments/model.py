@@ -151,6 +151,18 @@ class Instrument:
         """Return the scale scores are expressed on for this item (the ladder's longest rung)."""
         return self.scale_for(item, None)
 
+    def is_shown(self, item: Item, values: dict[str, tuple[str, int | None]]) -> bool:
+        """Tell whether ``item`` is asked, given earlier answers as item id → (scale, value)."""
+        condition = item.show_if
+        if condition is None:
+            return True
+        scale_key, value = values.get(condition.item, ("", None))
+        if value is None:
+            return False
+        if condition.above_lowest:
+            return self.scales[scale_key].position(value) > 0
+        return value in condition.codes
+
     def scale_keys_for(self, item: Item) -> tuple[str, ...]:
         """Return every scale the item can be shown with."""
         if item.ladder is None:
