@@ -57,7 +57,7 @@ def assign_instruments(round_: Round, registry: Registry) -> None:
 
 def fill_round(round_: Round, participants: list[Participant], registry: Registry) -> None:
     """Add seeded synthetic submissions and answers for every participant to a round."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311  (reproducible fake data, not secrets)
     site_effects: dict[int, float] = {}
     for participant in sorted(participants, key=lambda p: p.id):
         site_effect = site_effects.setdefault(participant.site_id, rng.gauss(0, 0.4))
