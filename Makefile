@@ -51,7 +51,7 @@ test: lint translations chromium
 	$(BIN)/pytest
 
 messages: $(BIN)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --project survey \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_text --no-location --sort-output --project survey \
 		-o survey/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i survey/translations/messages.pot -d survey/translations
 

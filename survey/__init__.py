@@ -48,6 +48,7 @@ def _derive_settings(app: Flask) -> None:
 
 def _register_extensions(app: Flask) -> None:
     from survey import accounts, i18n
+    from survey.pseudonyms import format_code
     from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
     from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -58,9 +59,12 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["current_language"] = i18n.select_locale
+    app.jinja_env.globals["format_code"] = format_code
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(accounts.load_user)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = i18n.lazy_text("Please sign in to see that page.")
     limiter.init_app(app)
 
 
@@ -71,9 +75,11 @@ def _register_instruments(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from survey.admin import bp as admin_bp
     from survey.main import bp as main_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from survey import audit
 from survey.extensions import db
-from survey.models import Role, Site, User
-from survey.passwords import hash_password
+from survey.models import Role, Site, User, utcnow
+from survey.models.user import new_session_nonce
+from survey.passwords import hash_password, verify_password
+
+#: Wrong passwords in a row after which an account is locked for LOCKOUT.
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -24,14 +33,16 @@ def parse_role(value: str) -> Role:
         return Role(value.strip().lower())
     except ValueError:
         valid = ", ".join(role.value for role in Role)
-        raise AccountError(f"Unknown role {value!r}; choose one of: {valid}.") from None
+        raise AccountError(
+            _l("Unknown role %(role)r; choose one of: %(valid)s.", role=value, valid=valid)
+        ) from None
 
 
 def normalise_email(value: str) -> str:
     """Return the e-mail address in lower case, or raise AccountError if it is not one."""
     email = value.strip().lower()
     if not _EMAIL.match(email) or len(email) > 254:
-        raise AccountError(f"{value!r} is not an e-mail address.")
+        raise AccountError(_l("%(value)r is not an e-mail address.", value=value))
     return email
 
 
@@ -46,19 +57,110 @@ def load_user(session_identity: str) -> User | None:
     return user
 
 
-def create_user(email: str, role: Role, password: str, site: Site | None = None) -> User:
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(24))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user if the password is right and the account usable; count failures.
+
+    Unknown addresses cost the same password check, so timing does not reveal accounts. After
+    MAX_FAILED_LOGINS wrong passwords in a row the account is locked for LOCKOUT.
+    """
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    now = utcnow()
+    if user is None or not user.is_active or (user.locked_until and user.locked_until > now):
+        verify_password(_dummy_hash(), password)
+        reason = (
+            "unknown_account" if user is None else ("inactive" if not user.is_active else "locked")
+        )
+        audit.record("auth.login_failed", actor_user_id=user.id if user else None, reason=reason)
+        return None
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        locked = user.failed_logins >= MAX_FAILED_LOGINS
+        if locked:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        audit.record(
+            "auth.login_failed", actor_user_id=user.id, reason="wrong_password", locked=locked
+        )
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("auth.login", actor_user_id=user.id, object_type="user", object_id=user.id)
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Rotate the user's session nonce: every session of theirs stops working."""
+    user.session_nonce = new_session_nonce()
+
+
+def update_user(
+    user: User,
+    *,
+    actor: User,
+    role: Role,
+    site: Site | None,
+    is_active: bool,
+    password: str | None = None,
+) -> None:
+    """Change a user's role, site, status or password (the caller commits); revoke sessions."""
+    if role is Role.COORDINATOR and site is None:
+        raise AccountError(_l("A coordinator must belong to a site."))
+    if role is not Role.COORDINATOR:
+        site = None
+    if user.id == actor.id and (role is not Role.ADMIN or not is_active):
+        raise AccountError(_l("You cannot remove your own administrator access."))
+    changed = (user.role, user.site_id, user.is_active) != (
+        role,
+        site.id if site else None,
+        is_active,
+    )
+    user.role, user.site, user.is_active = role, site, is_active
+    if password:
+        user.password_hash = hash_password(password)
+        user.locked_until = None
+        user.failed_logins = 0
+    if changed or password:
+        sign_out_everywhere(user)
+    audit.record(
+        "user.update",
+        actor_user_id=actor.id,
+        object_type="user",
+        object_id=user.id,
+        role=role.value,
+        is_active=is_active,
+        password_changed=bool(password),
+    )
+
+
+def create_user(
+    email: str, role: Role, password: str, site: Site | None = None, actor: User | None = None
+) -> User:
     """Add a user (the caller commits); coordinators need a site, other roles must have none."""
     email = normalise_email(email)
     if role is Role.COORDINATOR and site is None:
-        raise AccountError("A coordinator must belong to a site: give --site.")
+        raise AccountError(_l("A coordinator must belong to a site."))
     if role is not Role.COORDINATOR and site is not None:
-        raise AccountError(f"Only coordinators belong to a site; a {role.value} sees all sites.")
+        raise AccountError(_l("Only coordinators belong to a site."))
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"A user with the e-mail address {email} already exists.")
+        raise AccountError(
+            _l("A user with the e-mail address %(email)s already exists.", email=email)
+        )
     user = User(email=email, role=role, password_hash=hash_password(password), site=site)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", object_type="user", object_id=user.id, role=role.value)
+    audit.record(
+        "user.create",
+        actor_user_id=actor.id if actor else None,
+        object_type="user",
+        object_id=user.id,
+        role=role.value,
+    )
     return user
 
 
@@ -74,5 +176,11 @@ def find_site(reference: str) -> Site:
         return matches[0]
     if len(matches) > 1:
         ids = ", ".join(str(site.id) for site in matches)
-        raise AccountError(f"Several sites are called {reference!r}; give the id instead ({ids}).")
-    raise AccountError(f"No site {reference!r}; give a site id or its exact name.")
+        raise AccountError(
+            _l(
+                "Several sites are called %(name)r; give the id instead (%(ids)s).",
+                name=reference,
+                ids=ids,
+            )
+        )
+    raise AccountError(_l("No site %(name)r; give a site id or its exact name.", name=reference))

@@ -68,6 +68,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "MIN_CELL": _integer(env, "MIN_CELL", 5),
         "INSTRUMENTS_PATH": env.get("INSTRUMENTS_PATH") or None,
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/") or None,
     }
 
 

@@ -23,18 +23,28 @@ class IssuedCode:
     code: str
 
 
-def _unused_code(taken: set[str]) -> tuple[str, str]:
+def _unused_code() -> tuple[str, str]:
     key = current_app.config["PSEUDONYM_KEY"]
+    pending = {p.code_hash for p in db.session.new if isinstance(p, Participant)}
     for _attempt in range(_CODE_ATTEMPTS):
         code = generate_code()
         hashed = code_hash(code, key)
-        if hashed in taken:
+        if hashed in pending:
             continue
-        exists = db.session.scalar(sa.select(Participant.id).where(Participant.code_hash == hashed))
+        # No autoflush: participants being registered are not complete until they have a code.
+        with db.session.no_autoflush:
+            query = sa.select(Participant.id).where(Participant.code_hash == hashed)
+            exists = db.session.scalar(query)
         if exists is None:
-            taken.add(hashed)
             return code, hashed
     raise RuntimeError("could not draw an unused access code")  # pragma: no cover
+
+
+def issue_code(participant: Participant) -> IssuedCode:
+    """Give a participant a new random code (shown once) and store only its keyed hash."""
+    code, hashed = _unused_code()
+    participant.code_hash = hashed
+    return IssuedCode(participant, code)
 
 
 def register_participants(
@@ -48,10 +58,8 @@ def register_participants(
     labels: list[str | None] | None = None,
 ) -> list[IssuedCode]:
     """Add ``count`` participants to a site (the caller commits) and return their codes."""
-    taken: set[str] = set()
     issued = []
     for index in range(count):
-        code, hashed = _unused_code(taken)
         participant = Participant(
             study_id=site.study_id,
             site=site,
@@ -60,9 +68,8 @@ def register_participants(
             layout=layout,
             language=language,
             label=labels[index] if labels else None,
-            code_hash=hashed,
         )
+        issued.append(issue_code(participant))
         db.session.add(participant)
-        issued.append(IssuedCode(participant, code))
     db.session.flush()
     return issued

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey import create_app
@@ -26,6 +26,19 @@ TEST_SETTINGS = {
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
 }
+
+
+class TransactionEndingClient(FlaskClient):
+    """A test client that first commits the test's own open transaction.
+
+    On SQLite every transaction takes the write lock at once (BEGIN IMMEDIATE), so a test that
+    read something and still holds its transaction would make the request wait and fail.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context() and db.session().in_transaction():
+            db.session.commit()
+        return super().open(*args, **kwargs)
 
 
 def missing(what: str) -> None:
@@ -103,6 +116,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
 
     def make(**overrides: Any) -> Flask:
         app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        app.test_client_class = TransactionEndingClient
         apps.append(app)
         return app
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import fontpkg_atkinson_hyperlegible
 from flask import Response, abort, redirect, render_template, request, send_from_directory, session
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from survey import i18n
+from survey.fonts import FONT_DIRECTORY
 from survey.main import bp
 from survey.main.forms import LanguageForm
 
-FONT_DIRECTORY = Path(fontpkg_atkinson_hyperlegible.__file__).resolve().parent / "files"
 #: Font files are immutable per package version, so browsers may keep them for a year.
 FONT_MAX_AGE = 365 * 24 * 3600
 
@@ -30,7 +28,7 @@ def set_language() -> BaseResponse:
     form = LanguageForm()
     if form.validate_on_submit():
         session[i18n.SESSION_KEY] = form.language.data
-    return redirect(_safe_local_path(form.next.data), code=303)
+    return redirect(safe_local_path(form.next.data), code=303)
 
 
 @bp.get("/fonts/<path:filename>")
@@ -43,15 +41,13 @@ def get_font(filename: str) -> Response:
     return response
 
 
-def _safe_local_path(target: str | None) -> str:
-    """Return ``target`` if it is a path on this site, else the start page (no open redirect)."""
-    if not target:
-        return "/"
+def safe_local_path(target: str | None, fallback: str = "/") -> str:
+    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirect)."""
+    if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
+        return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    if "\\" in target:
-        return "/"
+    if parts.scheme or parts.netloc:
+        return fallback
     return target
 
 

@@ -10,7 +10,14 @@ import survey
 PACKAGE = Path(survey.__file__).resolve().parent
 ROOT = PACKAGE.parent
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_text": None,
+}
 
 
 def extracted_messages() -> set[str]:

@@ -1,0 +1,20 @@
+"""Blueprint ``admin``: sign-in, studies, sites, rounds, participants, code cards, users."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.context_processor
+def _admin_forms() -> dict[str, object]:
+    from survey.admin.forms import ActionForm
+
+    return {"logout_form": ActionForm(formdata=None)}
+
+
+from survey.admin import (  # noqa: E402, F401  (routes register themselves on bp)
+    auth_views,
+    participant_views,
+    user_views,
+    views,
+)

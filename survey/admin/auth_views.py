@@ -1,0 +1,59 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers.response import Response
+
+from survey import accounts, audit
+from survey.admin import bp
+from survey.admin.access import ALL_ROLES, requires
+from survey.admin.forms import ActionForm, LoginForm
+from survey.extensions import db, limiter
+from survey.main.views import safe_local_path
+
+#: Sign-in attempts per client address; the account lockout in accounts.py works per account.
+LOGIN_LIMIT = "10 per minute;100 per hour"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"], scope="login")
+def login() -> str | Response:
+    """Show the sign-in form; sign in and go on to the page asked for."""
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.show_home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            target = safe_local_path(request.args.get("next"), url_for("admin.show_home"))
+            # A fresh session at sign-in: nothing from before survives (session fixation).
+            language = session.get("language")
+            session.clear()
+            if language:
+                session["language"] = language
+            login_user(user)
+            return redirect(target, code=303)
+        form.password.errors.append(
+            _(
+                "The e-mail address or the password is wrong, or the account is locked for 15 minutes after too many attempts."
+            )
+        )
+    return render_template("admin/login.html", form=form)
+
+
+@bp.post("/logout")
+@requires(*ALL_ROLES)
+def logout() -> Response:
+    """Sign out here and on every other device."""
+    if ActionForm().validate_on_submit():
+        accounts.sign_out_everywhere(current_user)
+        audit.record("auth.logout", actor_user_id=current_user.id)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."))
+    return redirect(url_for("admin.login"), code=303)
