@@ -48,9 +48,9 @@ def _derive_settings(app: Flask) -> None:
 
 def _register_extensions(app: Flask) -> None:
     from survey import accounts, i18n
-    from survey.pseudonyms import format_code
     from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
     from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from survey.pseudonyms import format_code
 
     ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)

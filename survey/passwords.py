@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from argon2 import PasswordHasher
-from flask_babel import lazy_gettext as _l
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -18,7 +18,7 @@ def hash_password(password: str) -> str:
     """Return the argon2id hash of a password that meets the minimum length."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPasswordError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+            _l("The password must have at least %(length)s characters.", length=MIN_PASSWORD_LENGTH)
         )
     return _hasher.hash(password)
 

@@ -39,7 +39,8 @@ def login() -> str | Response:
             return redirect(target, code=303)
         form.password.errors.append(
             _(
-                "The e-mail address or the password is wrong, or the account is locked for 15 minutes after too many attempts."
+                "The e-mail address or the password is wrong, or the account is locked "
+                "for 15 minutes after too many attempts."
             )
         )
     return render_template("admin/login.html", form=form)

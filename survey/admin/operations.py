@@ -108,7 +108,8 @@ def instrument_choices(registry: Registry, group: Group) -> list[tuple[str, str]
     return [
         (
             instrument.ref,
-            f"{instrument.title['da']} / {instrument.title['en']} ({instrument.key}, v{instrument.version})",
+            f"{instrument.title['da']} / {instrument.title['en']} "
+            f"({instrument.key}, v{instrument.version})",
         )
         for instrument in registry
         if instrument.respondent is group

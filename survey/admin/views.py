@@ -23,11 +23,11 @@ from survey.admin.dashboard import response_counts
 from survey.admin.forms import ActionForm, RoundForm, SiteForm, StudyForm, choices
 from survey.admin.operations import (
     AdminError,
-    save_study,
     has_answers,
     instrument_choices,
     save_round,
     save_site,
+    save_study,
     transition_round,
 )
 from survey.extensions import db
