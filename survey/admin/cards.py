@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import Color, HexColor, black, white
+from reportlab.lib.colors import Color, HexColor, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from survey.fonts import register_pdf_fonts
@@ -86,17 +87,16 @@ def _draw_card(
         canvas.roundRect(
             x + inner, y + inner, CARD_WIDTH - 2 * inner, CARD_HEIGHT - 2 * inner, 6 * mm, fill=1
         )
-        _draw_face(canvas, x + 15 * mm, y + CARD_HEIGHT - 16 * mm, 7 * mm)
+        _draw_face(canvas, x + 16 * mm, y + 51.5 * mm, 6 * mm)
         canvas.setLineWidth(1)
     left = x + (26 if child else 9) * mm
-    top = y + CARD_HEIGHT - 14 * mm
     canvas.setFillColor(black)
     canvas.setFont(bold, 13 if child else 11)
-    canvas.drawString(left, top, _("Your code") if child else _("Your personal code"))
+    canvas.drawString(left, y + 50 * mm, _("Your code") if child else _("Your personal code"))
     canvas.setFont(bold, 17)
-    canvas.drawString(x + 9 * mm, top - 13 * mm, format_code(entry.code))
+    canvas.drawString(x + 9 * mm, y + 36 * mm, format_code(entry.code))
 
-    qr_size = 30 * mm
+    qr_size = 25 * mm
     widget = QrCodeWidget(respond_url(base_url, entry.code), barLevel="M")
     left_edge, bottom, right_edge, top_edge = widget.getBounds()
     drawing = Drawing(
@@ -105,24 +105,25 @@ def _draw_card(
         transform=[qr_size / (right_edge - left_edge), 0, 0, qr_size / (top_edge - bottom), 0, 0],
     )
     drawing.add(widget)
-    canvas.setFillColor(white)
-    renderPDF.draw(drawing, canvas, x + CARD_WIDTH - qr_size - 7 * mm, y + 14 * mm)
+    renderPDF.draw(drawing, canvas, x + CARD_WIDTH - qr_size - 8 * mm, y + 27 * mm)
 
     canvas.setFillColor(black)
     canvas.setFont(regular, 8.5)
-    lines = (
-        [_("Show this card to the adult who helps you."), _("Scan the QR code or go to:")]
+    first = (
+        _("Show this card to the adult who helps you.")
         if child
-        else [_("Answer on a phone or a computer."), _("Scan the QR code or go to:")]
+        else _("Answer on a phone or a computer.")
     )
+    text = f"{first} {_('Scan the QR code or go to:')}"
+    lines = simpleSplit(text, regular, 8.5, CARD_WIDTH - 18 * mm)
     lines.append(f"{base_url.rstrip('/')}{RESPOND_PATH}")
-    text_y = top - 22 * mm
-    for line in lines:
+    text_y = y + 22 * mm
+    for line in lines[:4]:
         canvas.drawString(x + 9 * mm, text_y, line)
-        text_y -= 4.2 * mm
+        text_y -= 4 * mm
     canvas.setFont(regular, 7)
     footer = site.name + (f" · {entry.participant.label}" if entry.participant.label else "")
-    canvas.drawString(x + 9 * mm, y + 7 * mm, footer[:70])
+    canvas.drawString(x + 9 * mm, y + 6.5 * mm, footer[:70])
 
 
 def _draw_face(canvas: Canvas, cx: float, cy: float, radius: float) -> None:
