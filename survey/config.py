@@ -86,6 +86,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_HEADERS_ENABLED = True
+    #: How often the response-rate dashboard refreshes its counts.
+    DASHBOARD_REFRESH_SECONDS = 30
 
 
 def validate(config: dict[str, Any] | Any) -> None:

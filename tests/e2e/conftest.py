@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from survey import create_app
+from survey import accounts, create_app
 from survey.database import upgrade_to_head
 from survey.demo import create_demo
 from survey.extensions import db
+from survey.models import Role
 from tests.conftest import TEST_SETTINGS, missing
 
 CHROMIUM_FLAGS = [
@@ -41,17 +43,41 @@ def chromium_path() -> str | None:
     return None
 
 
+#: Users the browser tests sign in as; the coordinator works at the demo's first site.
+E2E_PASSWORD = "browser test password"
+E2E_ADMIN = "e2e-admin@example.org"
+E2E_COORDINATOR = "e2e-coordinator@example.org"
+E2E_SITE = "Opholdsstedet Lyngbo"
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the app with the demo study on a free local port; return its base URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """Return the app the live server serves: migrated SQLite, demo study, two users, CSRF on."""
     database = tmp_path_factory.mktemp("live") / "live.db"
     app = create_app(
-        {**TEST_SETTINGS, "TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+        {
+            **TEST_SETTINGS,
+            "TESTING": False,
+            "WTF_CSRF_ENABLED": True,
+            "DASHBOARD_REFRESH_SECONDS": 1,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        }
     )
     with app.app_context():
         upgrade_to_head()
         create_demo()
+        accounts.create_user(E2E_ADMIN, Role.ADMIN, E2E_PASSWORD)
+        accounts.create_user(
+            E2E_COORDINATOR, Role.COORDINATOR, E2E_PASSWORD, accounts.find_site(E2E_SITE)
+        )
         db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the app on a free local port; return its base URL."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -101,3 +127,12 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(base_url + "/admin/login")
+    page.get_by_label("E-mailadresse").fill(email)
+    page.get_by_label("Adgangskode").fill(E2E_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log ind").click()

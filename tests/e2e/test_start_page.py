@@ -1,6 +1,7 @@
 """The start page in real Chromium: Danish first, English on request, accessible, keyboard-only."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, screenshot
 
@@ -18,14 +19,13 @@ def test_start_page_switches_language_with_zero_axe_violations(page, live_server
     screenshot(page, "start-da")
 
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == ENGLISH_HEADING
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text(ENGLISH_HEADING)
     assert_accessible(axe, page)
     screenshot(page, "start-en")
 
     page.get_by_role("button", name="Dansk").click()
-    assert page.locator("html").get_attribute("lang") == "da"
+    expect(page.locator("html")).to_have_attribute("lang", "da")
 
 
 def test_keyboard_reaches_skip_link_and_language_switcher(page, live_server):
@@ -43,8 +43,7 @@ def test_keyboard_reaches_skip_link_and_language_switcher(page, live_server):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "English"
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_language_switch_works_without_javascript(browser, live_server):
@@ -52,7 +51,7 @@ def test_language_switch_works_without_javascript(browser, live_server):
     page = context.new_page()
     page.goto(live_server + "/")
     page.get_by_role("button", name="English").click()
-    assert page.locator("h1").inner_text() == ENGLISH_HEADING
+    expect(page.locator("h1")).to_have_text(ENGLISH_HEADING)
     context.close()
 
 

@@ -1,4 +1,4 @@
-// Refresh the response-rate table every 30 seconds without reloading the page.
+// Refresh the response-rate table (every 30 seconds by default) without reloading the page.
 // Without JavaScript the page works the same; the Refresh link reloads it.
 (function () {
   "use strict";
@@ -7,7 +7,7 @@
   if (!table || !status || !window.fetch) {
     return;
   }
-  var REFRESH_MS = 30000;
+  var REFRESH_MS = Number(table.dataset.interval) || 30000;
   var GROUPS = ["child", "staff"];
   var FIELDS = ["invited", "started", "completed"];
 
