@@ -69,6 +69,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "MIN_CELL": _integer(env, "MIN_CELL", 5),
         "INSTRUMENTS_PATH": env.get("INSTRUMENTS_PATH") or None,
         "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/") or None,
+        "IDLE_PAUSE_SECONDS": _integer(env, "IDLE_PAUSE_SECONDS", 300),
+        "HELPLINE_NAME": env.get("HELPLINE_NAME", "BørneTelefonen"),
+        "HELPLINE_NUMBER": env.get("HELPLINE_NUMBER", "116 111"),
     }
 
 

@@ -12,6 +12,7 @@ from survey.models.enums import (
     Role,
     RoundStatus,
     SubmissionStatus,
+    TextSize,
 )
 from survey.models.participant import Participant
 from survey.models.study import Round, RoundInstrument, RoundStateError, Site, Study
@@ -39,6 +40,7 @@ __all__ = [
     "Submission",
     "SubmissionStatus",
     "TalkRequest",
+    "TextSize",
     "User",
     "utcnow",
 ]

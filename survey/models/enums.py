@@ -73,3 +73,11 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     EVALUATOR = "evaluator"
     COORDINATOR = "coordinator"
+
+
+class TextSize(enum.StrEnum):
+    """Text size chosen at setup for a child's pages."""
+
+    NORMAL = "normal"
+    LARGE = "large"
+    EXTRA_LARGE = "xlarge"

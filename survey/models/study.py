@@ -30,6 +30,8 @@ class Study(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     #: After this date ``survey purge`` deletes the study's answers.
     retention_until: Mapped[date | None]
+    #: Children may ask, on the end page, to talk to an adult (the coordinator sees who).
+    talk_requests_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(

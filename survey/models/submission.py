@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.base import Base, enum_type, utcnow
-from survey.models.enums import AssistanceMode, Language, Layout, MissingCode, SubmissionStatus
+from survey.models.enums import (
+    AssistanceMode,
+    Language,
+    Layout,
+    MissingCode,
+    SubmissionStatus,
+    TextSize,
+)
 
 if TYPE_CHECKING:
     from survey.models.participant import Participant
@@ -35,6 +42,15 @@ class Submission(Base):
     assistance_mode: Mapped[AssistanceMode | None] = mapped_column(enum_type(AssistanceMode))
     layout: Mapped[Layout | None] = mapped_column(enum_type(Layout))
     language: Mapped[Language | None] = mapped_column(enum_type(Language))
+    #: Choices per child item: the age band's default, or stepped down to 3 or 2 at setup.
+    scale_steps: Mapped[int | None]
+    read_aloud: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    text_size: Mapped[TextSize] = mapped_column(
+        enum_type(TextSize), default=TextSize.NORMAL, server_default=TextSize.NORMAL.value
+    )
+    high_contrast: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Single-switch scanning: choices light up one after another.
+    switch_scanning: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
 
@@ -50,6 +66,7 @@ class Submission(Base):
             "(status = 'completed') = (completed_at IS NOT NULL)",
             name="completed_at_iff_completed",
         ),
+        sa.CheckConstraint("scale_steps IS NULL OR scale_steps IN (2, 3, 5)", name="scale_steps"),
     )
 
 
@@ -69,8 +86,8 @@ class Answer(Base):
     scale: Mapped[str] = mapped_column(sa.String(40))
     value: Mapped[int | None]
     missing_code: Mapped[MissingCode | None] = mapped_column(enum_type(MissingCode))
-    #: Client-side sequence number of this answer; a save with a lower one never wins.
-    seq: Mapped[int] = mapped_column(default=1)
+    #: Sequence number of this answer (when it was chosen, in ms); a lower one never wins.
+    seq: Mapped[int] = mapped_column(sa.BigInteger, default=1)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="answers")

@@ -1,0 +1,7 @@
+"""Blueprint ``respond``: code entry, the child's and the staff questionnaires, pause, end."""
+
+from flask import Blueprint
+
+bp = Blueprint("respond", __name__, url_prefix="/respond")
+
+from survey.respond import views  # noqa: E402, F401  (routes register themselves on bp)

@@ -1,0 +1,66 @@
+"""Forms of the respondent pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from survey.admin.forms import choices
+
+
+class CodeForm(FlaskForm):
+    """The access code, as typed or prefilled from a code card."""
+
+    code = StringField(_l("Your code"), validators=[DataRequired(message=_l("Type your code.")), Length(max=40)])
+
+
+class SetupForm(FlaskForm):
+    """The adult chooses how the child answers and sees the questions."""
+
+    assistance_mode = RadioField(
+        _l("How does the child answer?"),
+        choices=choices(
+            [
+                ("alone", _l("Alone")),
+                ("reading_help", _l("With help to read")),
+                ("interpreter", _l("With an interpreter")),
+                ("adult_answers_on_childs_instruction", _l("The adult answers as the child says")),
+            ]
+        ),
+        validators=[InputRequired(message=_l("Choose how the child answers."))],
+    )
+    layout = RadioField(
+        _l("Layout"),
+        choices=choices(
+            [("faces", _l("Faces: pictures")), ("simple", _l("Simple: large text buttons")), ("standard", _l("Standard"))]
+        ),
+        validators=[InputRequired()],
+    )
+    scale_steps = RadioField(
+        _l("Number of answer choices"),
+        choices=choices([("5", _l("5 choices")), ("3", _l("3 choices")), ("2", _l("2 choices: yes or no"))]),
+        validators=[InputRequired()],
+    )
+    text_size = RadioField(
+        _l("Text size"),
+        choices=choices([("normal", _l("Normal")), ("large", _l("Large")), ("xlarge", _l("Extra large"))]),
+        validators=[InputRequired()],
+    )
+    language = RadioField(
+        _l("Language"), choices=choices([("da", "Dansk"), ("en", "English")]), validators=[InputRequired()]
+    )
+    read_aloud = BooleanField(_l("Read each question aloud"))
+    high_contrast = BooleanField(_l("High contrast"))
+    switch_scanning = BooleanField(_l("Switch scanning: the choices light up one after another"))
+
+
+class ActionForm(FlaskForm):
+    """A button (only the CSRF token)."""
+
+
+class ChoiceForm(FlaskForm):
+    """One question's answer: a code of the scale, ``dont_know`` or ``refused``."""
+
+    choice = StringField(validators=[DataRequired(message=_l("Choose an answer, or choose \u201cI don't want to answer\u201d."))])

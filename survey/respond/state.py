@@ -1,0 +1,65 @@
+"""The respondent's server-side state: which submission this browser answers, and since when.
+
+The session cookie holds only the submission's random id and a time stamp; codes and answers
+never go into a cookie or the browser's storage. After IDLE_PAUSE_SECONDS without a request
+the session pauses by itself, so a shared tablet shows nothing of the previous child.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from flask import current_app, session
+
+from survey.extensions import db
+from survey.i18n import SESSION_KEY as LANGUAGE_KEY
+from survey.models import Submission
+
+KEY = "respondent"
+
+
+def begin(submission: Submission) -> None:
+    """Start a fresh session for the submission (nothing of an earlier session survives)."""
+    session.clear()
+    session[KEY] = {"id": str(submission.id), "seen": time.time(), "private_ok": []}
+    if submission.language is not None:
+        session[LANGUAGE_KEY] = submission.language.value
+
+
+def end() -> None:
+    """Forget the respondent (pause, idle time-out, or the end)."""
+    session.pop(KEY, None)
+
+
+def current() -> Submission | None:
+    """Return the submission this browser answers, or None when the session ended or expired."""
+    data = session.get(KEY)
+    if not data:
+        return None
+    if time.time() - data.get("seen", 0) > current_app.config["IDLE_PAUSE_SECONDS"]:
+        end()
+        return None
+    try:
+        submission = db.session.get(Submission, uuid.UUID(data["id"]))
+    except (ValueError, KeyError):
+        submission = None
+    if submission is None or not submission.participant.is_active:
+        end()
+        return None
+    data["seen"] = time.time()
+    session.modified = True
+    return submission
+
+
+def private_acknowledged(run_start: int) -> bool:
+    """Tell whether the adult has stepped aside for the private questions starting here."""
+    return run_start in session.get(KEY, {}).get("private_ok", [])
+
+
+def acknowledge_private(run_start: int) -> None:
+    """Remember that the adult stepped aside for the private questions starting here."""
+    data = session.get(KEY)
+    if data is not None and run_start not in data["private_ok"]:
+        data["private_ok"].append(run_start)
+        session.modified = True

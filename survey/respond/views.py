@@ -1,0 +1,421 @@
+"""Routes of the respondent pages. Every page is a real form (POST, then redirect to GET);
+respond.js only enhances them (saving in the background, reading aloud, scanning)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from werkzeug.wrappers.response import Response
+
+from survey import audit
+from survey.extensions import csrf, db, limiter
+from survey.models import (
+    AssistanceMode,
+    Language,
+    Layout,
+    MissingCode,
+    Submission,
+    SubmissionStatus,
+    TalkRequest,
+    TextSize,
+)
+from survey.respond import bp, flow, state
+from survey.respond.forms import ActionForm, ChoiceForm, CodeForm, SetupForm
+
+#: Code guesses per client address: enough for typos, far too few to guess a code.
+CODE_LIMIT = "10 per minute;30 per hour"
+
+# The respondent views check the CSRF token themselves, so that an expired token re-shows the
+# page with the answer given instead of an error page.
+csrf.exempt(bp)
+
+
+def needs_submission(view: Any) -> Any:
+    """Send the browser back to the code page when there is no live respondent session."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        submission = state.current()
+        if submission is None:
+            if request.method == "POST" and request.is_json:
+                return jsonify(error="session", redirect=url_for("respond.enter_code")), 401
+            flash(_("Your session has ended. Type your code to go on where you stopped."))
+            return redirect(url_for("respond.enter_code"), code=303)
+        return view(submission, *args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"], scope="code")
+def enter_code() -> str | tuple[str, int] | Response:
+    """Ask for the code; open the participant's submission in the study's open round."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        participant = flow.find_participant(form.code.data)
+        if participant is None:
+            form.code.errors.append(
+                _("We cannot find that code. Check that it is typed correctly and try again, or ask the adult who helps you.")
+            )
+            return render_template("respond/code.html", form=form), 200
+        round_ = flow.open_round(participant)
+        if round_ is None:
+            return render_template("respond/no_round.html"), 200
+        submission = flow.start(participant, round_)
+        db.session.commit()
+        state.begin(submission)
+        return redirect(_entry_point(submission), code=303)
+    return render_template("respond/code.html", form=form)
+
+
+def _entry_point(submission: Submission) -> str:
+    if submission.status is SubmissionStatus.COMPLETED:
+        return url_for("respond.show_end")
+    if flow.is_child(submission):
+        if submission.scale_steps is None:
+            return url_for("respond.setup")
+        return url_for("respond.show_assent")
+    return url_for("respond.show_staff_page", page=_first_staff_page(submission))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@needs_submission
+def setup(submission: Submission) -> str | tuple[str, int] | Response:
+    """Let the adult choose how the child answers and sees the questions."""
+    if not flow.is_child(submission):
+        return redirect(_entry_point(submission), code=303)
+    form = SetupForm()
+    if not form.is_submitted():
+        form.assistance_mode.data = submission.assistance_mode.value if submission.assistance_mode else None
+        form.layout.data = (submission.layout or submission.participant.layout).value
+        form.scale_steps.data = str(submission.scale_steps or flow.default_steps(submission))
+        form.text_size.data = submission.text_size.value
+        form.language.data = (submission.language or submission.participant.language).value
+        form.read_aloud.data = submission.read_aloud
+        form.high_contrast.data = submission.high_contrast
+        form.switch_scanning.data = submission.switch_scanning
+    if form.validate_on_submit():
+        flow.check_open(submission)
+        submission.assistance_mode = AssistanceMode(form.assistance_mode.data)
+        submission.layout = Layout(form.layout.data)
+        submission.scale_steps = int(form.scale_steps.data)
+        submission.text_size = TextSize(form.text_size.data)
+        submission.language = Language(form.language.data)
+        submission.read_aloud = form.read_aloud.data
+        submission.high_contrast = form.high_contrast.data
+        submission.switch_scanning = form.switch_scanning.data
+        db.session.commit()
+        state.begin(submission)
+        return redirect(url_for("respond.show_assent"), code=303)
+    default = flow.default_steps(submission)
+    status = 422 if form.errors else 200
+    return render_template("respond/setup.html", form=form, submission=submission, default_steps=default), status
+
+
+@bp.route("/assent", methods=["GET", "POST"])
+@needs_submission
+def show_assent(submission: Submission) -> str | Response:
+    """Tell the child what this is about; the child starts, or says "not today"."""
+    if not flow.is_child(submission) or submission.scale_steps is None:
+        return redirect(_entry_point(submission), code=303)
+    form = ActionForm()
+    if form.validate_on_submit():
+        if request.form.get("answer") == "not_today":
+            flow.decline(submission)
+            db.session.commit()
+            state.end()
+            return redirect(url_for("respond.show_not_today"), code=303)
+        return redirect(_resume(submission), code=303)
+    return render_template("respond/assent.html", form=form, submission=submission)
+
+
+def _resume(submission: Submission) -> str:
+    index = flow.first_unanswered(submission)
+    if index is None:
+        flow.complete(submission)
+        db.session.commit()
+        return url_for("respond.show_end")
+    return url_for("respond.show_question", index=index)
+
+
+def _private_run_start(submission: Submission, index: int) -> int | None:
+    """Return where the run of private questions holding ``index`` starts (None: not private)."""
+    questions = flow.questions(submission)
+    if not questions[index].item.private:
+        return None
+    start = index
+    while start > 0 and questions[start - 1].item.private:
+        start -= 1
+    return start
+
+
+@bp.get("/q/<int:index>")
+@needs_submission
+def show_question(submission: Submission, index: int) -> str | Response:
+    """Show one question, with the answer already given (if any) chosen."""
+    try:
+        question = flow.question_at(submission, index)
+    except flow.RespondError:
+        abort(404)
+    if not flow.is_shown(question, flow.answers(submission)):
+        return redirect(_resume(submission), code=303)
+    run_start = _private_run_start(submission, index)
+    if run_start is not None and not state.private_acknowledged(run_start):
+        return redirect(url_for("respond.show_private", index=index), code=303)
+    return _question_page(submission, question)
+
+
+def _question_page(submission: Submission, question: flow.Question, form: ChoiceForm | None = None, chosen: str | None = None, status: int = 200) -> tuple[str, int]:
+    given = flow.answers(submission)
+    answer = given.get((question.instrument.key, question.item.id))
+    if chosen is None and answer is not None:
+        chosen = str(answer.value) if answer.value is not None else (answer.missing_code.value if answer.missing_code else None)
+    shown = [q for q in flow.questions(submission) if flow.is_shown(q, given)]
+    position = next((n for n, q in enumerate(shown) if q.index == question.index), 0)
+    page = render_template(
+        "respond/question.html",
+        submission=submission,
+        question=question,
+        scale=flow.scale_for(submission, question),
+        text=question.item.text_for(submission.language.value, submission.participant.age_band),
+        chosen=chosen,
+        form=form or ChoiceForm(formdata=None),
+        previous=flow.previous_index(submission, question.index),
+        position=position,
+        total=len(shown),
+        answered=sum(flow.has_answer(q, given) for q in shown),
+    )
+    return page, status
+
+
+@bp.post("/q/<int:index>")
+@needs_submission
+def answer_question(submission: Submission, index: int) -> tuple[str, int] | Response:
+    """Save the answer to one question and go to the next one (or the end)."""
+    try:
+        question = flow.question_at(submission, index)
+    except flow.RespondError:
+        abort(404)
+    form = ChoiceForm()
+    chosen = form.choice.data
+    if not form.validate_on_submit():
+        # An expired or missing token re-shows the page with the answer given and a new token.
+        return _question_page(submission, question, form, chosen, 422 if form.choice.errors else 200)
+    try:
+        flow.save_answer(submission, question, chosen, flow.now_seq())
+    except flow.RespondError as error:
+        db.session.rollback()
+        form.choice.errors.append(str(error))
+        return _question_page(submission, question, form, None, 422)
+    following = flow.next_index(submission, index)
+    if following is None:
+        flow.complete(submission)
+    db.session.commit()
+    return redirect(_after(submission, following), code=303)
+
+
+def _after(submission: Submission, following: int | None) -> str:
+    if following is None:
+        return url_for("respond.show_end")
+    return url_for("respond.show_question", index=following)
+
+
+@bp.post("/answer")
+@needs_submission
+def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
+    """Save one answer in the background (JavaScript); return where to go next."""
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except ValidationError:
+        return jsonify(error="csrf", token=generate_csrf()), 400
+    data = request.get_json(silent=True) or {}
+    index, choice, seq = data.get("index"), data.get("choice"), data.get("seq")
+    if not isinstance(index, int) or not isinstance(choice, str) or not isinstance(seq, int) or seq < 1:
+        return jsonify(error="invalid", message=_("The answer could not be read.")), 422
+    try:
+        question = flow.question_at(submission, index)
+        flow.save_answer(submission, question, choice, seq)
+    except flow.RespondError as error:
+        db.session.rollback()
+        return jsonify(error="refused", message=str(error)), 422
+    following = None
+    if data.get("advance", True):
+        following = flow.next_index(submission, index)
+        if following is None and flow.is_child(submission):
+            flow.complete(submission)
+    db.session.commit()
+    return jsonify(ok=True, next=_after(submission, following) if data.get("advance", True) else None)
+
+
+@bp.route("/private/<int:index>", methods=["GET", "POST"])
+@needs_submission
+def show_private(submission: Submission, index: int) -> str | Response:
+    """Ask the adult to look away before questions the child answers in private."""
+    run_start = _private_run_start(submission, index)
+    if run_start is None:
+        return redirect(url_for("respond.show_question", index=index), code=303)
+    form = ActionForm()
+    if form.validate_on_submit():
+        state.acknowledge_private(run_start)
+        return redirect(url_for("respond.show_question", index=index), code=303)
+    return render_template("respond/private.html", form=form, submission=submission, index=index)
+
+
+def _first_staff_page(submission: Submission) -> int:
+    index = flow.first_unanswered(submission)
+    if index is None:
+        return 0
+    key = flow.questions(submission)[index].instrument.key
+    return next(n for n, instrument in enumerate(flow.instruments(submission)) if instrument.key == key)
+
+
+@bp.route("/staff/<int:page>", methods=["GET", "POST"])
+@needs_submission
+def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] | Response:
+    """Show one instrument as one page of fieldsets; save every answer given on it."""
+    instruments = flow.instruments(submission)
+    if flow.is_child(submission) or not 0 <= page < len(instruments):
+        abort(404)
+    instrument = instruments[page]
+    page_questions = [q for q in flow.questions(submission) if q.instrument.key == instrument.key]
+    form = ActionForm()
+    errors: dict[str, str] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        posted = {q.item.id: request.form.get(f"item_{q.item.id}", "") for q in page_questions}
+        if not form.validate_on_submit():
+            errors["_form"] = _("The page had expired. Your answers are shown again: press the button once more.")
+        else:
+            errors = _save_staff_answers(submission, page_questions, posted)
+            if not errors:
+                db.session.commit()
+                if page + 1 < len(instruments):
+                    return redirect(url_for("respond.show_staff_page", page=page + 1), code=303)
+                flow.complete(submission)
+                db.session.commit()
+                return redirect(url_for("respond.show_end"), code=303)
+            db.session.rollback()
+    given = flow.answers(submission)
+    chosen = {
+        q.item.id: posted.get(q.item.id) or _stored_choice(given.get((instrument.key, q.item.id)))
+        for q in page_questions
+    }
+    page_html = render_template(
+        "respond/staff.html",
+        submission=submission,
+        instrument=instrument,
+        questions=[q for q in page_questions if flow.is_shown(q, given) or q.item.show_if],
+        shown={q.item.id for q in page_questions if flow.is_shown(q, given)},
+        chosen=chosen,
+        errors=errors,
+        form=ActionForm(formdata=None),
+        page=page,
+        pages=len(instruments),
+    )
+    return page_html, 422 if errors else 200
+
+
+def _stored_choice(answer: Any) -> str | None:
+    if answer is None or answer.missing_code is MissingCode.NOT_SHOWN:
+        return None
+    return str(answer.value) if answer.value is not None else answer.missing_code.value
+
+
+def _save_staff_answers(submission: Submission, page_questions: list[flow.Question], posted: dict[str, str]) -> dict[str, str]:
+    errors = {}
+    for question in page_questions:
+        choice = posted.get(question.item.id)
+        if not choice or not flow.is_shown(question, flow.answers(submission)):
+            continue  # staff may leave a question open; answers to skipped ones are dropped
+        try:
+            flow.save_answer(submission, question, choice, flow.now_seq())
+        except flow.RespondError as error:
+            errors[question.item.id] = str(error)
+    flow.mark_hidden(submission, page_questions)
+    return errors
+
+
+@bp.post("/pause")
+def pause() -> Response:
+    """End the session safely; the code resumes at the first unanswered question."""
+    state.end()
+    idle = request.form.get("idle") == "1"
+    return redirect(url_for("respond.show_paused", idle=1 if idle else None), code=303)
+
+
+@bp.get("/paused")
+def show_paused() -> str:
+    """Say that the answers are saved and how to go on later."""
+    return render_template("respond/paused.html", idle=request.args.get("idle") == "1")
+
+
+@bp.get("/not-today")
+def show_not_today() -> str:
+    """Thank a child who chose not to answer today."""
+    return render_template("respond/not_today.html")
+
+
+@bp.route("/done", methods=["GET", "POST"])
+@needs_submission
+def show_end(submission: Submission) -> str | Response:
+    """Thank the respondent, show where to talk to someone, and offer a talk with an adult."""
+    form = ActionForm()
+    offer_talk = flow.is_child(submission) and submission.round.study.talk_requests_enabled
+    if offer_talk and form.validate_on_submit():
+        wants_talk = request.form.get("talk") == "yes"
+        if wants_talk:
+            request_ = TalkRequest(participant=submission.participant, round=submission.round)
+            db.session.add(request_)
+            db.session.flush()
+            audit.record("talk_request.create", object_type="participant", object_id=submission.participant_id)
+            db.session.commit()
+        state.end()
+        return redirect(url_for("respond.show_goodbye", talk="yes" if wants_talk else "no"), code=303)
+    return render_template(
+        "respond/end.html",
+        submission=submission,
+        form=form,
+        offer_talk=offer_talk,
+        helpline_name=current_app.config["HELPLINE_NAME"],
+        helpline_number=current_app.config["HELPLINE_NUMBER"],
+    )
+
+
+@bp.get("/goodbye")
+def show_goodbye() -> str:
+    """The last page: nothing of the respondent is shown any more."""
+    return render_template(
+        "respond/goodbye.html",
+        talk=request.args.get("talk") == "yes",
+        helpline_name=current_app.config["HELPLINE_NAME"],
+        helpline_number=current_app.config["HELPLINE_NUMBER"],
+    )
+
+
+@bp.get("/media/<key>/<int:version>/<item_id>/<language>")
+@needs_submission
+def get_audio(submission: Submission, key: str, version: int, item_id: str, language: str) -> Response:
+    """Serve an item's recorded audio from its instrument folder."""
+    from survey.instruments import get_registry
+
+    try:
+        instrument = get_registry().get(key, version)
+        relative = instrument.item(item_id).audio[language]
+    except KeyError:
+        abort(404)
+    return send_from_directory(instrument.path.parent, relative)  # type: ignore[union-attr]
+
