@@ -66,13 +66,17 @@ def find_participant(typed_code: str) -> Participant | None:
 
 def open_round(participant: Participant) -> Round | None:
     """Return the open round of the participant's study, if there is one."""
-    query = sa.select(Round).where(Round.study_id == participant.study_id, Round.status == RoundStatus.OPEN)
+    query = sa.select(Round).where(
+        Round.study_id == participant.study_id, Round.status == RoundStatus.OPEN
+    )
     return db.session.scalar(query)
 
 
 def start(participant: Participant, round_: Round) -> Submission:
     """Return the participant's submission in the round, creating it on the first visit."""
-    query = sa.select(Submission).where(Submission.participant_id == participant.id, Submission.round_id == round_.id)
+    query = sa.select(Submission).where(
+        Submission.participant_id == participant.id, Submission.round_id == round_.id
+    )
     submission = db.session.scalar(query)
     if submission is not None:
         return submission
@@ -112,7 +116,11 @@ def instruments(submission: Submission) -> list[Instrument]:
 def questions(submission: Submission) -> list[Question]:
     """Return every question the participant may be asked, in order."""
     band = submission.participant.age_band
-    items = [(instrument, item) for instrument in instruments(submission) for item in instrument.items_for(band)]
+    items = [
+        (instrument, item)
+        for instrument in instruments(submission)
+        for item in instrument.items_for(band)
+    ]
     return [Question(index, instrument, item) for index, (instrument, item) in enumerate(items)]
 
 
@@ -206,7 +214,9 @@ def save_answer(submission: Submission, question: Question, choice: str, seq: in
     _upsert(submission, question, value, missing, seq)
 
 
-def parse_choice(submission: Submission, question: Question, choice: str) -> tuple[int | None, MissingCode | None]:
+def parse_choice(
+    submission: Submission, question: Question, choice: str
+) -> tuple[int | None, MissingCode | None]:
     """Return (value, missing code) for a posted choice; RespondError if it is not offered."""
     for missing in CHOSEN_MISSING:
         if choice == missing.value:
@@ -218,7 +228,11 @@ def parse_choice(submission: Submission, question: Question, choice: str) -> tup
 
 
 def _upsert(
-    submission: Submission, question: Question, value: int | None, missing: MissingCode | None, seq: int
+    submission: Submission,
+    question: Question,
+    value: int | None,
+    missing: MissingCode | None,
+    seq: int,
 ) -> None:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

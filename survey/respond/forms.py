@@ -13,7 +13,9 @@ from survey.admin.forms import choices
 class CodeForm(FlaskForm):
     """The access code, as typed or prefilled from a code card."""
 
-    code = StringField(_l("Your code"), validators=[DataRequired(message=_l("Type your code.")), Length(max=40)])
+    code = StringField(
+        _l("Your code"), validators=[DataRequired(message=_l("Type your code.")), Length(max=40)]
+    )
 
 
 class SetupForm(FlaskForm):
@@ -34,22 +36,32 @@ class SetupForm(FlaskForm):
     layout = RadioField(
         _l("Layout"),
         choices=choices(
-            [("faces", _l("Faces: pictures")), ("simple", _l("Simple: large text buttons")), ("standard", _l("Standard"))]
+            [
+                ("faces", _l("Faces: pictures")),
+                ("simple", _l("Simple: large text buttons")),
+                ("standard", _l("Standard")),
+            ]
         ),
         validators=[InputRequired()],
     )
     scale_steps = RadioField(
         _l("Number of answer choices"),
-        choices=choices([("5", _l("5 choices")), ("3", _l("3 choices")), ("2", _l("2 choices: yes or no"))]),
+        choices=choices(
+            [("5", _l("5 choices")), ("3", _l("3 choices")), ("2", _l("2 choices: yes or no"))]
+        ),
         validators=[InputRequired()],
     )
     text_size = RadioField(
         _l("Text size"),
-        choices=choices([("normal", _l("Normal")), ("large", _l("Large")), ("xlarge", _l("Extra large"))]),
+        choices=choices(
+            [("normal", _l("Normal")), ("large", _l("Large")), ("xlarge", _l("Extra large"))]
+        ),
         validators=[InputRequired()],
     )
     language = RadioField(
-        _l("Language"), choices=choices([("da", "Dansk"), ("en", "English")]), validators=[InputRequired()]
+        _l("Language"),
+        choices=choices([("da", "Dansk"), ("en", "English")]),
+        validators=[InputRequired()],
     )
     read_aloud = BooleanField(_l("Read each question aloud"))
     high_contrast = BooleanField(_l("High contrast"))
@@ -63,4 +75,10 @@ class ActionForm(FlaskForm):
 class ChoiceForm(FlaskForm):
     """One question's answer: a code of the scale, ``dont_know`` or ``refused``."""
 
-    choice = StringField(validators=[DataRequired(message=_l("Choose an answer, or choose \u201cI don't want to answer\u201d."))])
+    choice = StringField(
+        validators=[
+            DataRequired(
+                message=_l("Choose an answer, or choose \u201cI don't want to answer\u201d.")
+            )
+        ]
+    )

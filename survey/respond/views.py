@@ -69,7 +69,9 @@ def enter_code() -> str | tuple[str, int] | Response:
         participant = flow.find_participant(form.code.data)
         if participant is None:
             form.code.errors.append(
-                _("We cannot find that code. Check that it is typed correctly and try again, or ask the adult who helps you.")
+                _(
+                    "We cannot find that code. Check that it is typed correctly and try again, or ask the adult who helps you."
+                )
             )
             return render_template("respond/code.html", form=form), 200
         round_ = flow.open_round(participant)
@@ -100,7 +102,9 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
         return redirect(_entry_point(submission), code=303)
     form = SetupForm()
     if not form.is_submitted():
-        form.assistance_mode.data = submission.assistance_mode.value if submission.assistance_mode else None
+        form.assistance_mode.data = (
+            submission.assistance_mode.value if submission.assistance_mode else None
+        )
         form.layout.data = (submission.layout or submission.participant.layout).value
         form.scale_steps.data = str(submission.scale_steps or flow.default_steps(submission))
         form.text_size.data = submission.text_size.value
@@ -123,7 +127,9 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
         return redirect(url_for("respond.show_assent"), code=303)
     default = flow.default_steps(submission)
     status = 422 if form.errors else 200
-    return render_template("respond/setup.html", form=form, submission=submission, default_steps=default), status
+    return render_template(
+        "respond/setup.html", form=form, submission=submission, default_steps=default
+    ), status
 
 
 @bp.route("/assent", methods=["GET", "POST"])
@@ -179,11 +185,21 @@ def show_question(submission: Submission, index: int) -> str | Response:
     return _question_page(submission, question)
 
 
-def _question_page(submission: Submission, question: flow.Question, form: ChoiceForm | None = None, chosen: str | None = None, status: int = 200) -> tuple[str, int]:
+def _question_page(
+    submission: Submission,
+    question: flow.Question,
+    form: ChoiceForm | None = None,
+    chosen: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     given = flow.answers(submission)
     answer = given.get((question.instrument.key, question.item.id))
     if chosen is None and answer is not None:
-        chosen = str(answer.value) if answer.value is not None else (answer.missing_code.value if answer.missing_code else None)
+        chosen = (
+            str(answer.value)
+            if answer.value is not None
+            else (answer.missing_code.value if answer.missing_code else None)
+        )
     shown = [q for q in flow.questions(submission) if flow.is_shown(q, given)]
     position = next((n for n, q in enumerate(shown) if q.index == question.index), 0)
     page = render_template(
@@ -214,7 +230,9 @@ def answer_question(submission: Submission, index: int) -> tuple[str, int] | Res
     chosen = form.choice.data
     if not form.validate_on_submit():
         # An expired or missing token re-shows the page with the answer given and a new token.
-        return _question_page(submission, question, form, chosen, 422 if form.choice.errors else 200)
+        return _question_page(
+            submission, question, form, chosen, 422 if form.choice.errors else 200
+        )
     try:
         flow.save_answer(submission, question, chosen, flow.now_seq())
     except flow.RespondError as error:
@@ -238,13 +256,19 @@ def _after(submission: Submission, following: int | None) -> str:
 @needs_submission
 def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
     """Save one answer in the background (JavaScript); return where to go next."""
-    try:
-        validate_csrf(request.headers.get("X-CSRFToken", ""))
-    except ValidationError:
-        return jsonify(error="csrf", token=generate_csrf()), 400
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except ValidationError:
+            return jsonify(error="csrf", token=generate_csrf()), 400
     data = request.get_json(silent=True) or {}
     index, choice, seq = data.get("index"), data.get("choice"), data.get("seq")
-    if not isinstance(index, int) or not isinstance(choice, str) or not isinstance(seq, int) or seq < 1:
+    if (
+        not isinstance(index, int)
+        or not isinstance(choice, str)
+        or not isinstance(seq, int)
+        or seq < 1
+    ):
         return jsonify(error="invalid", message=_("The answer could not be read.")), 422
     try:
         question = flow.question_at(submission, index)
@@ -258,7 +282,9 @@ def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
         if following is None and flow.is_child(submission):
             flow.complete(submission)
     db.session.commit()
-    return jsonify(ok=True, next=_after(submission, following) if data.get("advance", True) else None)
+    return jsonify(
+        ok=True, next=_after(submission, following) if data.get("advance", True) else None
+    )
 
 
 @bp.route("/private/<int:index>", methods=["GET", "POST"])
@@ -280,7 +306,9 @@ def _first_staff_page(submission: Submission) -> int:
     if index is None:
         return 0
     key = flow.questions(submission)[index].instrument.key
-    return next(n for n, instrument in enumerate(flow.instruments(submission)) if instrument.key == key)
+    return next(
+        n for n, instrument in enumerate(flow.instruments(submission)) if instrument.key == key
+    )
 
 
 @bp.route("/staff/<int:page>", methods=["GET", "POST"])
@@ -298,7 +326,9 @@ def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] 
     if request.method == "POST":
         posted = {q.item.id: request.form.get(f"item_{q.item.id}", "") for q in page_questions}
         if not form.validate_on_submit():
-            errors["_form"] = _("The page had expired. Your answers are shown again: press the button once more.")
+            errors["_form"] = _(
+                "The page had expired. Your answers are shown again: press the button once more."
+            )
         else:
             errors = _save_staff_answers(submission, page_questions, posted)
             if not errors:
@@ -335,7 +365,9 @@ def _stored_choice(answer: Any) -> str | None:
     return str(answer.value) if answer.value is not None else answer.missing_code.value
 
 
-def _save_staff_answers(submission: Submission, page_questions: list[flow.Question], posted: dict[str, str]) -> dict[str, str]:
+def _save_staff_answers(
+    submission: Submission, page_questions: list[flow.Question], posted: dict[str, str]
+) -> dict[str, str]:
     errors = {}
     for question in page_questions:
         choice = posted.get(question.item.id)
@@ -381,10 +413,16 @@ def show_end(submission: Submission) -> str | Response:
             request_ = TalkRequest(participant=submission.participant, round=submission.round)
             db.session.add(request_)
             db.session.flush()
-            audit.record("talk_request.create", object_type="participant", object_id=submission.participant_id)
+            audit.record(
+                "talk_request.create",
+                object_type="participant",
+                object_id=submission.participant_id,
+            )
             db.session.commit()
         state.end()
-        return redirect(url_for("respond.show_goodbye", talk="yes" if wants_talk else "no"), code=303)
+        return redirect(
+            url_for("respond.show_goodbye", talk="yes" if wants_talk else "no"), code=303
+        )
     return render_template(
         "respond/end.html",
         submission=submission,
@@ -408,7 +446,9 @@ def show_goodbye() -> str:
 
 @bp.get("/media/<key>/<int:version>/<item_id>/<language>")
 @needs_submission
-def get_audio(submission: Submission, key: str, version: int, item_id: str, language: str) -> Response:
+def get_audio(
+    submission: Submission, key: str, version: int, item_id: str, language: str
+) -> Response:
     """Serve an item's recorded audio from its instrument folder."""
     from survey.instruments import get_registry
 
@@ -418,4 +458,3 @@ def get_audio(submission: Submission, key: str, version: int, item_id: str, lang
     except KeyError:
         abort(404)
     return send_from_directory(instrument.path.parent, relative)  # type: ignore[union-attr]
-

@@ -1,0 +1,344 @@
+// Enhancements of the respondent pages. Every page works without this file.
+// Nothing about the respondent (code, answers) is written to localStorage, sessionStorage,
+// IndexedDB or cookies: a pending answer lives in memory only, until the server has it.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("respond-root");
+  if (!root) {
+    return;
+  }
+  var status = document.getElementById("save-status");
+  var RETRIES = 3;
+  var scanTimer = null;
+  var scanDelay = 1500;
+  var idleTimer = null;
+
+  function message(name) {
+    return root.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
+  }
+
+  function say(text) {
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  // --- Code page: take the code from the card's QR link (#code=...), then drop it from the address.
+  function prefillCode() {
+    var input = document.querySelector(".code-input");
+    var match = window.location.hash.match(/code=([A-Za-z0-9-]+)/);
+    if (input && match) {
+      input.value = match[1];
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+  }
+
+  // --- Idle pause: a shared tablet returns to the code page after a while without input.
+  function resetIdle() {
+    var form = document.getElementById("pause-form");
+    var seconds = Number(root.dataset.idleSeconds);
+    window.clearTimeout(idleTimer);
+    if (!form || !seconds) {
+      return;
+    }
+    idleTimer = window.setTimeout(function () {
+      form.elements.idle.value = "1";
+      form.submit();
+    }, seconds * 1000);
+  }
+
+  // --- Read aloud: the question and every choice, with the part being read highlighted.
+  function speakAll(button) {
+    var scope = button.closest("form") || root;
+    var audio = scope.querySelector(".item-audio");
+    if (audio) {
+      audio.play();
+      return;
+    }
+    if (!window.speechSynthesis) {
+      return;
+    }
+    window.speechSynthesis.cancel();
+    var lang = document.documentElement.lang;
+    var voices = window.speechSynthesis.getVoices().filter(function (voice) {
+      return voice.lang && voice.lang.toLowerCase().indexOf(lang) === 0;
+    });
+    var parts = Array.prototype.slice.call(root.querySelectorAll("[data-read-target]"));
+    parts.forEach(function (part) {
+      var utterance = new SpeechSynthesisUtterance(part.textContent.trim());
+      utterance.lang = lang === "da" ? "da-DK" : "en-GB";
+      if (voices.length) {
+        utterance.voice = voices[0];
+      }
+      utterance.onstart = function () {
+        part.classList.add("is-reading");
+      };
+      utterance.onend = function () {
+        part.classList.remove("is-reading");
+      };
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function setUpReadAloud() {
+    var button = root.querySelector(".read-aloud");
+    var hasAudio = root.querySelector(".item-audio");
+    if (!button || !(window.speechSynthesis || hasAudio)) {
+      return;
+    }
+    button.hidden = false;
+    if (root.dataset.readAloud === "1") {
+      speakAll(button);
+    }
+  }
+
+  // --- Switch scanning: choices light up one after another; Space moves on, Enter chooses.
+  function choices() {
+    return Array.prototype.slice.call(root.querySelectorAll(".question .choice"));
+  }
+
+  function scanTo(index) {
+    var all = choices();
+    all.forEach(function (choice) {
+      choice.classList.remove("is-scanned");
+    });
+    if (all.length) {
+      var current = all[(index + all.length) % all.length];
+      current.classList.add("is-scanned");
+      current.querySelector("input").focus();
+    }
+  }
+
+  function scannedIndex() {
+    return choices().findIndex(function (choice) {
+      return choice.classList.contains("is-scanned");
+    });
+  }
+
+  function startScanning() {
+    window.clearInterval(scanTimer);
+    if (root.dataset.scanning !== "1" || !choices().length) {
+      return;
+    }
+    var speed = root.querySelector(".scan-speed");
+    if (speed) {
+      speed.hidden = false;
+    }
+    scanTo(0);
+    scanTimer = window.setInterval(function () {
+      scanTo(scannedIndex() + 1);
+    }, scanDelay);
+  }
+
+  // --- Saving in the background, then showing the next page without a full reload.
+  function post(url, body, attempt) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf, Accept: "application/json"},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (response.status === 400 && data.error === "csrf" && attempt < RETRIES) {
+          root.dataset.csrf = data.token;
+          return post(url, body, attempt + 1);
+        }
+        if (response.status === 401) {
+          say(message("session"));
+          window.location.assign(data.redirect);
+          throw new Error("session");
+        }
+        if (!response.ok) {
+          var error = new Error(data.message || "refused");
+          error.refused = true;
+          throw error;
+        }
+        return data;
+      });
+    }, function (networkError) {
+      if (attempt >= RETRIES) {
+        throw networkError;
+      }
+      say(message("retrying"));
+      return new Promise(function (resolve) {
+        window.setTimeout(resolve, 800 * Math.pow(2, attempt));
+      }).then(function () {
+        return post(url, body, attempt + 1);
+      });
+    });
+  }
+
+  function show(url, push) {
+    return fetch(url, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok || response.redirected) {
+        window.location.assign(response.url || url);
+        return;
+      }
+      return response.text().then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var next = page.getElementById("respond-root");
+        if (!next) {
+          window.location.assign(url);
+          return;
+        }
+        root.innerHTML = next.innerHTML;
+        Object.keys(next.dataset).forEach(function (key) {
+          root.dataset[key] = next.dataset[key];
+        });
+        document.title = page.title;
+        document.body.className = page.body.className;
+        if (push) {
+          window.history.pushState({respond: true}, "", url);
+        }
+        enhancePage();
+      });
+    });
+  }
+
+  function submitQuestion(form, event) {
+    var checked = form.querySelector("input[name=choice]:checked");
+    if (!checked || !window.fetch) {
+      return; // the server shows the message, or takes the form the ordinary way
+    }
+    event.preventDefault();
+    say(message("saving"));
+    var body = {index: Number(form.dataset.index), choice: checked.value, seq: Date.now()};
+    post(root.dataset.answerUrl, body, 0)
+      .then(function (data) {
+        say(message("saved"));
+        return show(data.next, true);
+      })
+      .catch(function (error) {
+        if (error.message === "session") {
+          return;
+        }
+        say(error.refused ? error.message : message("failed"));
+        if (!error.refused) {
+          form.submit(); // the ordinary way: the server saves it or shows it again
+        }
+      });
+  }
+
+  function saveStaffChoice(input) {
+    var fieldset = input.closest("fieldset");
+    var body = {index: Number(fieldset.dataset.index), choice: input.value, seq: Date.now(), advance: false};
+    say(message("saving"));
+    post(root.dataset.answerUrl, body, 0).then(
+      function () {
+        say(message("saved"));
+      },
+      function (error) {
+        say(error.refused ? error.message : message("failed"));
+      }
+    );
+    updateConditions(input.form);
+  }
+
+  function updateConditions(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-show-if]"), function (fieldset) {
+      var source = form.querySelector("[name=item_" + fieldset.dataset.showIf + "]:checked");
+      var codes = fieldset.dataset.showIfCodes.split(",");
+      fieldset.hidden = !(source && codes.indexOf(source.value) >= 0);
+    });
+  }
+
+  function enhancePage() {
+    var heading = root.querySelector("h1");
+    if (heading) {
+      heading.focus();
+    }
+    setUpReadAloud();
+    startScanning();
+    resetIdle();
+  }
+
+  // --- Events, delegated so they survive page swaps.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.classList && form.classList.contains("question")) {
+      submitQuestion(form, event);
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.form && input.form.classList.contains("staff-form") && input.type === "radio") {
+      saveStaffChoice(input);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) {
+      return;
+    }
+    if (button.classList.contains("read-aloud")) {
+      speakAll(button);
+    } else if (button.dataset.scan === "slower") {
+      scanDelay = Math.min(scanDelay + 500, 5000);
+      startScanning();
+    } else if (button.dataset.scan === "faster") {
+      scanDelay = Math.max(scanDelay - 500, 500);
+      startScanning();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    resetIdle();
+    var form = root.querySelector("form.question");
+    if (!form) {
+      return;
+    }
+    var typing = event.target.matches && event.target.matches("input[type=text], textarea");
+    if (root.dataset.scanning === "1" && (event.key === " " || event.key === "Enter")) {
+      var all = choices();
+      var index = scannedIndex();
+      if (event.key === " ") {
+        event.preventDefault();
+        scanTo(index + 1);
+      } else if (index >= 0 && event.target.closest(".choice")) {
+        event.preventDefault();
+        all[index].querySelector("input").checked = true;
+        form.requestSubmit();
+      }
+      return;
+    }
+    if (!typing && /^[1-9]$/.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      var choice = form.querySelector('.choice[data-key="' + event.key + '"] input');
+      if (choice) {
+        choice.checked = true;
+        choice.focus();
+      }
+    } else if (event.key === "Enter" && event.target.matches && event.target.matches("input[type=radio]")) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if ((event.key === "Backspace" && !typing) || (event.key === "ArrowLeft" && event.altKey)) {
+      var back = document.getElementById("back-link");
+      if (back) {
+        event.preventDefault();
+        back.click();
+      }
+    }
+  });
+
+  ["pointerdown", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, resetIdle, {passive: true});
+  });
+
+  window.addEventListener("popstate", function () {
+    show(window.location.href, false);
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a#back-link");
+    if (link && window.fetch && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      show(link.href, true);
+    }
+  });
+
+  prefillCode();
+  enhancePage();
+  Array.prototype.forEach.call(document.querySelectorAll("form.staff-form"), updateConditions);
+})();
