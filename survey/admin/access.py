@@ -17,7 +17,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from survey.extensions import db, login_manager
-from survey.models import Participant, Role, Round, Site, Study, User
+from survey.models import Participant, Role, Round, Site, Study, TalkRequest, User
 
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
@@ -115,3 +115,13 @@ def get_participant(participant_id: int) -> Participant:
 def get_user(user_id: int) -> User:
     """Return a user (administrators only reach the views that call this), or 404."""
     return _first_or_404(sa.select(User).where(User.id == user_id))
+
+
+def get_talk_request(request_id: int) -> TalkRequest:
+    """Return a child's talk request at a site the user may see, or 404."""
+    sites = visible_sites().with_only_columns(Site.id)
+    return _first_or_404(
+        sa.select(TalkRequest)
+        .join(Participant)
+        .where(TalkRequest.id == request_id, Participant.site_id.in_(sites))
+    )

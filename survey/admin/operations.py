@@ -23,6 +23,7 @@ from survey.models import (
     Site,
     Study,
     Submission,
+    TalkRequest,
     User,
     utcnow,
 )
@@ -234,6 +235,26 @@ def replace_code(actor: User, participant: Participant) -> IssuedCode:
         object_id=participant.id,
     )
     return issued
+
+
+def handle_talk_request(actor: User, talk_request: TalkRequest) -> None:
+    """Mark a child's request to talk to an adult as handled."""
+    if talk_request.handled_at is None:
+        talk_request.handled_at = utcnow()
+        audit.record(
+            "talk_request.handle", actor_user_id=actor.id, object_type="talk_request", object_id=talk_request.id
+        )
+
+
+def open_talk_requests(site: Site) -> list[TalkRequest]:
+    """Return the site's talk requests not yet handled, oldest first."""
+    query = (
+        sa.select(TalkRequest)
+        .join(Participant)
+        .where(Participant.site_id == site.id, TalkRequest.handled_at.is_(None))
+        .order_by(TalkRequest.created_at)
+    )
+    return list(db.session.scalars(query))
 
 
 def set_active(actor: User, participant: Participant, active: bool) -> None:

@@ -14,11 +14,19 @@ from survey.admin.access import (
     PARTICIPANT_ROLES,
     get_participant,
     get_site,
+    get_talk_request,
     requires,
 )
 from survey.admin.cards import code_cards_pdf
 from survey.admin.forms import ActionForm, CardsForm, ParticipantsForm
-from survey.admin.operations import AdminError, register, replace_code, set_active
+from survey.admin.operations import (
+    AdminError,
+    handle_talk_request,
+    open_talk_requests,
+    register,
+    replace_code,
+    set_active,
+)
 from survey.extensions import db
 from survey.models import AgeBand, Group, Language, Layout, Participant, Role, Site
 from survey.participants import IssuedCode
@@ -42,6 +50,7 @@ def _site_page(
         form=form or ParticipantsForm(formdata=None),
         action_form=ActionForm(formdata=None),
         may_manage=current_user.role in PARTICIPANT_ROLES,
+        talk_requests=open_talk_requests(site) if current_user.role in PARTICIPANT_ROLES else [],
         may_edit_site=current_user.role is not Role.COORDINATOR,
     )
     return page, status
@@ -118,6 +127,18 @@ def change_participant_status(participant_id: int, action: str) -> Response:
             else _("The participant was deactivated; the code no longer works.")
         )
     return redirect(url_for("admin.show_site", site_id=participant.site_id), code=303)
+
+
+@bp.post("/talk-requests/<int:request_id>/handled")
+@requires(*PARTICIPANT_ROLES)
+def mark_talk_request_handled(request_id: int) -> Response:
+    """Mark a child's request to talk to an adult as handled."""
+    talk_request = get_talk_request(request_id)
+    if ActionForm().validate_on_submit():
+        handle_talk_request(current_user, talk_request)
+        db.session.commit()
+        flash(_("The talk request is marked as handled."))
+    return redirect(url_for("admin.show_site", site_id=talk_request.participant.site_id), code=303)
 
 
 @bp.post("/sites/<int:site_id>/cards.pdf")

@@ -184,3 +184,25 @@ def test_cards_refuse_codes_that_are_not_the_participants(sign_in, world):
     forged = {"code": [f"{mine.id}:ABCDEFGHJK", f"{theirs.id}:ABCDEFGHJK"]}
     response = client.post(f"/admin/sites/{world.site_a.id}/cards.pdf", data=forged)
     assert response.status_code == 303
+
+
+def test_coordinator_sees_and_handles_talk_requests(sign_in, world):
+    from survey.models import TalkRequest
+
+    child = world.site_a.participants[0]
+    child.label = "Stue 2, A"
+    db.session.add(TalkRequest(participant=child, round_id=world.draft.id))
+    theirs = TalkRequest(participant=world.site_b.participants[0], round_id=world.draft.id)
+    db.session.add(theirs)
+    db.session.commit()
+    client = sign_in("coord_a")
+    html = client.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
+    assert "Stue 2, A" in html
+    request_id = db.session.scalar(sa.select(TalkRequest.id).where(TalkRequest.participant_id == child.id))
+    assert client.post(f"/admin/talk-requests/{theirs.id}/handled").status_code == 404
+    assert client.post(f"/admin/talk-requests/{request_id}/handled").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(TalkRequest, request_id).handled_at is not None
+    assert db.session.get(TalkRequest, theirs.id).handled_at is None
+    assert count(AuditEvent, AuditEvent.action == "talk_request.handle") == 1
+    assert "Stue 2, A" not in client.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True).split("Registrér deltagere")[0]
