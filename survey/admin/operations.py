@@ -242,7 +242,10 @@ def handle_talk_request(actor: User, talk_request: TalkRequest) -> None:
     if talk_request.handled_at is None:
         talk_request.handled_at = utcnow()
         audit.record(
-            "talk_request.handle", actor_user_id=actor.id, object_type="talk_request", object_id=talk_request.id
+            "talk_request.handle",
+            actor_user_id=actor.id,
+            object_type="talk_request",
+            object_id=talk_request.id,
         )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -18,7 +19,9 @@ from survey import accounts, create_app
 from survey.database import upgrade_to_head
 from survey.demo import create_demo
 from survey.extensions import db
-from survey.models import Role
+from survey.models import AgeBand, Group, Language, Layout, Participant, Role
+from survey.participants import register_participants
+from survey.pseudonyms import code_hash
 from tests.conftest import TEST_SETTINGS, missing
 
 CHROMIUM_FLAGS = [
@@ -136,3 +139,57 @@ def sign_in(page: Page, base_url: str, email: str) -> None:
     page.get_by_label("Adgangskode").fill(E2E_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Log ind").click()
+
+
+@pytest.fixture
+def new_code(live_app: Flask) -> Callable[..., str]:
+    """Return a function that registers a participant at the demo's first site; gives the code."""
+
+    def issue(
+        group: Group = Group.CHILD,
+        age_band: AgeBand | None = AgeBand.AGE_6_9,
+        layout: Layout = Layout.FACES,
+        language: Language = Language.DA,
+    ) -> str:
+        with live_app.app_context():
+            site = accounts.find_site(E2E_SITE)
+            (issued,) = register_participants(
+                site,
+                group,
+                1,
+                age_band=age_band if group is Group.CHILD else None,
+                layout=layout,
+                language=language,
+            )
+            db.session.commit()
+            return issued.code
+
+    return issue
+
+
+def count_answers(live_app: Flask, code: str) -> int:
+    """Return how many answer rows the participant with ``code`` has."""
+    with live_app.app_context():
+        hashed = code_hash(code, live_app.config["PSEUDONYM_KEY"])
+        participant = db.session.scalar(
+            sa.select(Participant).where(Participant.code_hash == hashed)
+        )
+        return sum(len(submission.answers) for submission in participant.submissions)
+
+
+def submission_of(live_app: Flask, code: str) -> dict[str, object]:
+    """Return the status and settings of the participant's submission in the open round."""
+    with live_app.app_context():
+        hashed = code_hash(code, live_app.config["PSEUDONYM_KEY"])
+        participant = db.session.scalar(
+            sa.select(Participant).where(Participant.code_hash == hashed)
+        )
+        (submission,) = participant.submissions
+        return {
+            "status": submission.status.value,
+            "scale_steps": submission.scale_steps,
+            "assistance_mode": submission.assistance_mode.value
+            if submission.assistance_mode
+            else None,
+            "scales": sorted({answer.scale for answer in submission.answers}),
+        }

@@ -98,27 +98,33 @@
     return Array.prototype.slice.call(root.querySelectorAll(".question .choice"));
   }
 
-  function scanTo(index) {
+  // What a switch user steps through: the answer choices, or else the page's buttons.
+  function scanItems() {
     var all = choices();
-    all.forEach(function (choice) {
-      choice.classList.remove("is-scanned");
+    return all.length ? all : Array.prototype.slice.call(root.querySelectorAll("form button"));
+  }
+
+  function scanTo(index) {
+    var all = scanItems();
+    all.forEach(function (item) {
+      item.classList.remove("is-scanned");
     });
     if (all.length) {
       var current = all[(index + all.length) % all.length];
       current.classList.add("is-scanned");
-      current.querySelector("input").focus();
+      (current.querySelector("input") || current).focus();
     }
   }
 
   function scannedIndex() {
-    return choices().findIndex(function (choice) {
-      return choice.classList.contains("is-scanned");
+    return scanItems().findIndex(function (item) {
+      return item.classList.contains("is-scanned");
     });
   }
 
   function startScanning() {
     window.clearInterval(scanTimer);
-    if (root.dataset.scanning !== "1" || !choices().length) {
+    if (root.dataset.scanning !== "1" || !scanItems().length) {
       return;
     }
     var speed = root.querySelector(".scan-speed");
@@ -126,6 +132,11 @@
       speed.hidden = false;
     }
     scanTo(0);
+    startTimer();
+  }
+
+  function startTimer() {
+    window.clearInterval(scanTimer);
     scanTimer = window.setInterval(function () {
       scanTo(scannedIndex() + 1);
     }, scanDelay);
@@ -189,6 +200,7 @@
         document.title = page.title;
         document.body.className = page.body.className;
         if (push) {
+          window.history.replaceState({respond: true}, "", window.location.href);
           window.history.pushState({respond: true}, "", url);
         }
         enhancePage();
@@ -287,23 +299,23 @@
   document.addEventListener("keydown", function (event) {
     resetIdle();
     var form = root.querySelector("form.question");
-    if (!form) {
-      return;
-    }
-    var typing = event.target.matches && event.target.matches("input[type=text], textarea");
     if (root.dataset.scanning === "1" && (event.key === " " || event.key === "Enter")) {
-      var all = choices();
       var index = scannedIndex();
       if (event.key === " ") {
         event.preventDefault();
         scanTo(index + 1);
-      } else if (index >= 0 && event.target.closest(".choice")) {
+        startTimer(); // stepping by hand starts the wait for the next light anew
+      } else if (form && index >= 0 && event.target.closest(".choice")) {
         event.preventDefault();
-        all[index].querySelector("input").checked = true;
+        choices()[index].querySelector("input").checked = true;
         form.requestSubmit();
       }
+      return; // Enter on a lit button presses it, as usual
+    }
+    if (!form) {
       return;
     }
+    var typing = event.target.matches && event.target.matches("input[type=text], textarea");
     if (!typing && /^[1-9]$/.test(event.key) && !event.altKey && !event.ctrlKey && !event.metaKey) {
       var choice = form.querySelector('.choice[data-key="' + event.key + '"] input');
       if (choice) {
@@ -326,8 +338,11 @@
     document.addEventListener(name, resetIdle, {passive: true});
   });
 
-  window.addEventListener("popstate", function () {
-    show(window.location.href, false);
+  window.addEventListener("popstate", function (event) {
+    // Only entries this script pushed; a change of the #fragment fires popstate too.
+    if (event.state && event.state.respond) {
+      show(window.location.href, false);
+    }
   });
 
   document.addEventListener("click", function (event) {
@@ -338,6 +353,7 @@
     }
   });
 
+  window.addEventListener("hashchange", prefillCode);
   prefillCode();
   enhancePage();
   Array.prototype.forEach.call(document.querySelectorAll("form.staff-form"), updateConditions);

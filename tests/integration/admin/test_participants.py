@@ -198,11 +198,18 @@ def test_coordinator_sees_and_handles_talk_requests(sign_in, world):
     client = sign_in("coord_a")
     html = client.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
     assert "Stue 2, A" in html
-    request_id = db.session.scalar(sa.select(TalkRequest.id).where(TalkRequest.participant_id == child.id))
+    request_id = db.session.scalar(
+        sa.select(TalkRequest.id).where(TalkRequest.participant_id == child.id)
+    )
     assert client.post(f"/admin/talk-requests/{theirs.id}/handled").status_code == 404
     assert client.post(f"/admin/talk-requests/{request_id}/handled").status_code == 303
     db.session.expire_all()
     assert db.session.get(TalkRequest, request_id).handled_at is not None
     assert db.session.get(TalkRequest, theirs.id).handled_at is None
     assert count(AuditEvent, AuditEvent.action == "talk_request.handle") == 1
-    assert "Stue 2, A" not in client.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True).split("Registrér deltagere")[0]
+    assert (
+        "Stue 2, A"
+        not in client.get(f"/admin/sites/{world.site_a.id}")
+        .get_data(as_text=True)
+        .split("Registrér deltagere")[0]
+    )

@@ -17,8 +17,8 @@ from survey.models import (
     TalkRequest,
     TextSize,
 )
-from survey.respond import flow
 from survey.pseudonyms import format_code
+from survey.respond import flow
 
 
 def only_submission():

@@ -1,0 +1,285 @@
+"""Children and staff answer in real Chromium: mouse, keyboard, switch, no JavaScript, phone."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from survey.models import AgeBand, Group, Language, Layout
+from tests.e2e.conftest import assert_accessible, count_answers, screenshot, submission_of
+
+pytestmark = pytest.mark.e2e
+
+
+def enter_code(page: Page, base_url: str, code: str) -> None:
+    """Open the code card's link: the code arrives in the URL fragment."""
+    page.goto(f"{base_url}/respond/#code={code}")
+    expect(page.locator(".code-input")).to_have_value(code)
+    assert "#" not in page.url
+    page.get_by_role("button", name="Videre").click()
+
+
+def set_up(page: Page, axe=None, **choices: str) -> None:
+    """Fill the adult's setup page."""
+    expect(page.locator("h1")).to_have_text("Til den voksne: før vi begynder")
+    if axe:
+        assert_accessible(axe, page)
+    page.get_by_label(choices.get("assistance", "Med hjælp til at læse")).check()
+    page.get_by_label(choices.get("layout", "Ansigter: billeder")).check()
+    if "steps" in choices:
+        page.get_by_label(choices["steps"]).check()
+    for option in choices.get("extra", ()):
+        page.get_by_label(option).check()
+    page.get_by_role("button", name="Fortsæt").click()
+    expect(page.locator("h1")).to_have_text("Vil du svare på nogle spørgsmål?")
+
+
+def answer_by_mouse(page: Page, axe=None, shots: str | None = None) -> int:
+    """Click the middle face on every question until the end page; return questions answered."""
+    answered = 0
+    while True:
+        heading = page.locator("h1").inner_text()
+        if heading == "Nu svarer barnet alene":
+            if axe:
+                assert_accessible(axe, page)
+            page.get_by_role("button", name="Fortsæt").click()
+            continue
+        if heading == "Tak, fordi du svarede!":
+            return answered
+        choices = page.locator(".choices:not(.choices--missing) .choice")
+        expect(choices.first).to_be_visible()
+        if axe and answered in (0, 1):
+            assert_accessible(axe, page)
+        if shots and answered == 0:
+            screenshot(page, shots)
+        choices.nth(choices.count() // 2).click()
+        page.get_by_role("button", name="Næste").click()
+        answered += 1
+        expect(page.locator("h1")).not_to_have_text(heading)
+
+
+def test_young_child_completes_with_faces_by_mouse(page, live_server, live_app, axe, new_code):
+    code = new_code()
+    enter_code(page, live_server, code)
+    set_up(page, axe)
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Start").click()
+    answered = answer_by_mouse(page, axe, shots="respond-faces-6-9")
+    assert 10 <= answered <= 15
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Nej tak").click()
+    expect(page.locator("h1")).to_have_text("Tak! Du kan lukke siden nu.")
+    result = submission_of(live_app, code)
+    assert result["status"] == "completed"
+    assert result["scale_steps"] == 3
+    assert set(result["scales"]) <= {"faces3_amount", "faces3_freq", "faces3_event"}
+    assert count_answers(live_app, code) >= answered
+    page.go_back()
+    expect(page.locator("h1")).not_to_have_text("Tak, fordi du svarede!")
+
+
+def tab_to(page: Page, name: str, limit: int = 60) -> None:
+    """Press Tab until the element called ``name`` has the focus."""
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(document.activeElement.innerText || document.activeElement.value || '').trim()"
+        )
+        label = page.evaluate(
+            "document.activeElement.labels && document.activeElement.labels[0] ? document.activeElement.labels[0].innerText.trim() : ''"
+        )
+        if name in (focused, label):
+            return
+    raise AssertionError(f"{name!r} not reached by Tab")
+
+
+def test_teenager_completes_by_keyboard_alone(page, live_server, live_app, new_code):
+    code = new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD)
+    page.goto(f"{live_server}/respond/")
+    tab_to(page, "Din kode")
+    page.keyboard.type(code.lower())
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Til den voksne: før vi begynder")
+    tab_to(page, "Alene")
+    page.keyboard.press("Space")
+    tab_to(page, "Fortsæt")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Vil du svare på nogle spørgsmål?")
+    tab_to(page, "Start")
+    page.keyboard.press("Enter")
+    answered = 0
+    while True:
+        expect(page.locator("h1")).to_be_focused()
+        heading = page.locator("h1").inner_text()
+        if heading == "Tak, fordi du svarede!":
+            break
+        if heading == "Nu svarer barnet alene":
+            tab_to(page, "Fortsæt")
+            page.keyboard.press("Enter")
+        else:
+            page.keyboard.press("4")
+            expect(page.locator(".choice[data-key='4'] input")).to_be_checked()
+            page.keyboard.press("Enter")
+            answered += 1
+        expect(page.locator("h1")).not_to_have_text(heading)
+    assert answered >= 20
+    result = submission_of(live_app, code)
+    assert result["status"] == "completed"
+    assert result["scale_steps"] == 5
+    assert "faces5_amount" in result["scales"]
+
+
+def test_switch_user_completes_with_space_and_enter_only(page, live_server, live_app, new_code):
+    code = new_code(age_band=AgeBand.AGE_10_12)
+    enter_code(page, live_server, code)
+    set_up(
+        page,
+        steps="2 svarmuligheder: ja eller nej",
+        extra=["Kontakt-scanning: svarene lyser op et ad gangen"],
+    )
+    page.keyboard.press("Enter")  # "Start" is lit first
+    answered = 0
+    while True:
+        heading = page.locator("h1").inner_text()
+        if heading == "Tak, fordi du svarede!":
+            break
+        if heading != "Nu svarer barnet alene":
+            expect(page.locator(".choice.is-scanned")).to_have_count(1)
+            for _step in range(8):  # step with Space until "Ja" is lit
+                if page.locator(".choice.is-scanned .choice__label").inner_text() == "Ja":
+                    break
+                page.keyboard.press("Space")
+            answered += 1
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).not_to_have_text(heading)
+    result = submission_of(live_app, code)
+    assert result["status"] == "completed"
+    assert set(result["scales"]) <= {"faces2", "faces2_event"}
+    assert answered >= 20
+
+
+def test_child_pauses_and_resumes_where_they_stopped(page, live_server, new_code):
+    code = new_code()
+    enter_code(page, live_server, code)
+    set_up(page)
+    page.get_by_role("button", name="Start").click()
+    headings = []
+    for _question in range(2):
+        headings.append(page.locator("h1").inner_text())
+        page.locator(".choice").first.click()
+        page.get_by_role("button", name="Næste").click()
+        expect(page.locator("h1")).not_to_have_text(headings[-1])
+    third = page.locator("h1").inner_text()
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("h1")).to_have_text("Dine svar er gemt")
+    page.go_back()
+    expect(page.locator("h1")).not_to_have_text(third)
+    assert "choice" not in page.content() or page.locator(".choice").count() == 0
+    enter_code(page, live_server, code)
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator("h1")).to_have_text(third)
+
+
+def test_whole_child_flow_works_without_javascript(browser, live_server, live_app, new_code, axe):
+    code = new_code(age_band=AgeBand.AGE_10_12, layout=Layout.SIMPLE)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/respond/")
+    page.get_by_label("Din kode").fill(code)
+    page.get_by_role("button", name="Videre").click()
+    set_up(page, layout="Enkel: store tekstknapper")
+    page.get_by_role("button", name="Start").click()
+    answered = answer_by_mouse(page)
+    assert answered >= 20
+    page.get_by_role("button", name="Ja tak").click()
+    expect(page.locator("h1")).to_have_text("Tak! Du kan lukke siden nu.")
+    assert submission_of(live_app, code)["status"] == "completed"
+    context.close()
+
+
+def test_staff_member_completes_on_a_phone(browser, live_server, live_app, new_code, axe):
+    code = new_code(group=Group.STAFF, age_band=None, layout=Layout.STANDARD)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    enter_code(page, live_server, code)
+    pages = 0
+    while page.locator("form.staff-form").count():
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_accessible(axe, page)
+        if pages == 0:
+            screenshot(page, "respond-staff-360")
+        for fieldset in page.locator("fieldset.staff-question:visible").all():
+            fieldset.locator("label").nth(1).click()
+        heading = page.locator("h1").inner_text()
+        page.locator("form.staff-form button[type=submit]").click()
+        expect(page.locator("h1")).not_to_have_text(heading)
+        pages += 1
+    assert pages == 3
+    expect(page.locator("h1")).to_have_text("Tak, fordi du svarede!")
+    assert_accessible(axe, page)
+    assert submission_of(live_app, code)["status"] == "completed"
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("layout", "language", "extra"),
+    [
+        (Layout.FACES, Language.EN, ["High contrast"]),
+        (Layout.SIMPLE, Language.DA, ["Høj kontrast"]),
+        (Layout.STANDARD, Language.EN, []),
+    ],
+)
+def test_every_layout_language_and_contrast_passes_axe(
+    page, live_server, new_code, axe, layout, language, extra
+):
+    code = new_code(age_band=AgeBand.AGE_10_12, layout=layout, language=language)
+    page.goto(f"{live_server}/respond/")
+    assert_accessible(axe, page)
+    page.get_by_label("Din kode").fill(code)
+    page.get_by_role("button", name="Videre").click()
+    english = language is Language.EN
+    if english:
+        page.get_by_label("Alone").check()
+        for option in extra:
+            page.get_by_label(option).check()
+        page.get_by_label("Extra large").check()
+        assert_accessible(axe, page)
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator("h1")).to_have_text("Do you want to answer some questions?")
+    else:
+        set_up(page, axe, layout="Enkel: store tekstknapper", extra=extra)
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Start" if not english else "Start").click()
+    assert_accessible(axe, page)
+    screenshot(page, f"respond-{layout.value}-{language.value}{'-contrast' if extra else ''}")
+    page.get_by_role("button", name="Pause").click()
+    assert_accessible(axe, page)
+
+
+def test_reload_double_submit_and_back_never_duplicate_answers(
+    page, live_server, live_app, new_code
+):
+    code = new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD)
+    enter_code(page, live_server, code)
+    set_up(page, layout="Standard")
+    page.get_by_role("button", name="Start").click()
+    first = page.locator("h1").inner_text()
+    page.locator(".choice").nth(2).click()
+    page.get_by_role("button", name="Næste").dblclick()
+    expect(page.locator("h1")).not_to_have_text(first)
+    second = page.locator("h1").inner_text()
+    page.reload()
+    expect(page.locator("h1")).to_have_text(second)
+    page.locator(".choice").nth(3).click()
+    page.get_by_role("button", name="Næste").click()
+    expect(page.locator("h1")).to_have_text("Nu svarer barnet alene")
+    page.go_back()
+    expect(page.locator("h1")).to_have_text(second)
+    expect(page.locator(".choice").nth(3).locator("input")).to_be_checked()
+    page.get_by_role("link", name="Tilbage").click()
+    expect(page.locator("h1")).to_have_text(first)
+    expect(page.locator(".choice").nth(2).locator("input")).to_be_checked()
+    page.locator(".choice").nth(4).click()
+    page.get_by_role("button", name="Næste").click()
+    expect(page.locator("h1")).to_have_text(second)
+    assert count_answers(live_app, code) == 2
