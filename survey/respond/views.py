@@ -70,7 +70,8 @@ def enter_code() -> str | tuple[str, int] | Response:
         if participant is None:
             form.code.errors.append(
                 _(
-                    "We cannot find that code. Check that it is typed correctly and try again, or ask the adult who helps you."
+                    "We cannot find that code. Check that it is typed correctly and try again, "
+                    "or ask the adult who helps you."
                 )
             )
             return render_template("respond/code.html", form=form), 200

@@ -168,7 +168,7 @@ def test_young_child_completes_with_3_point_scales_and_private_screens(child_cli
 
 
 def test_private_questions_come_after_a_screen_for_the_adult(child_client):
-    client, location = child_client()
+    client, _location = child_client()
     response = client.get("/respond/q/2")  # cw_03, about the adults: private
     assert response.status_code == 303
     assert response.headers["Location"] == "/respond/private/2"
@@ -187,7 +187,7 @@ def test_reverse_items_show_the_faces_mirrored(child_client, field):
 
 
 def test_back_shows_the_answer_given_and_changing_it_does_not_duplicate(child_client):
-    client, location = child_client()
+    client, _location = child_client()
     client.post("/respond/q/0", data={"choice": "3"})
     html = client.get("/respond/q/1").get_data(as_text=True)
     assert 'href="/respond/q/0"' in html
