@@ -91,6 +91,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: How often the response-rate dashboard refreshes its counts.
     DASHBOARD_REFRESH_SECONDS = 30
+    #: How long each choice stays lit in switch scanning, before the next one (adjustable).
+    SCAN_INTERVAL_MS = 1500
 
 
 def validate(config: dict[str, Any] | Any) -> None:

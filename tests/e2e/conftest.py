@@ -63,6 +63,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "TESTING": False,
             "WTF_CSRF_ENABLED": True,
             "DASHBOARD_REFRESH_SECONDS": 1,
+            # Choices move on only when the test presses Space: no race with a timer.
+            "SCAN_INTERVAL_MS": 600_000,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         }
     )

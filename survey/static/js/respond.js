@@ -11,7 +11,7 @@
   var status = document.getElementById("save-status");
   var RETRIES = 3;
   var scanTimer = null;
-  var scanDelay = 1500;
+  var scanDelay = Number(root.dataset.scanInterval) || 1500;
   var idleTimer = null;
 
   function message(name) {

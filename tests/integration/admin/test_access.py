@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import Group, Participant, Round, Site, Study
+from survey.models import Group, Participant, Round, Site, Study, TalkRequest
 from survey.participants import register_participants
 
 ID_PARAMETER = re.compile(r"<(?:int:)?(\w+)>")
@@ -39,7 +39,11 @@ def fill(rule, ids):
 
 def ids_of(site, study, round_):
     participant = db.session.scalar(sa.select(Participant).where(Participant.site_id == site.id))
+    talk = TalkRequest(participant=participant, round_id=round_.id)
+    db.session.add(talk)
+    db.session.commit()
     return {
+        "request_id": talk.id,
         "site_id": site.id,
         "study_id": study.id,
         "round_id": round_.id,
