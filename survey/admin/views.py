@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -35,6 +38,24 @@ from survey.instruments import get_registry
 from survey.models import Group, Round, RoundStatus, Study
 
 
+def _apply(
+    field: Any, change: Callable[[], Any], done: str, target: Callable[[Any], str]
+) -> Response | None:
+    """Make a change: commit, say ``done`` and redirect to ``target(result)``.
+
+    A rule the change breaks becomes an error on ``field`` (None is returned, nothing is kept).
+    """
+    try:
+        result = change()
+    except AdminError as error:
+        db.session.rollback()
+        field.errors.append(str(error))
+        return None
+    db.session.commit()
+    flash(done)
+    return redirect(target(result), code=303)
+
+
 @bp.get("/")
 @requires(*ALL_ROLES)
 def show_home() -> str | Response:
@@ -51,14 +72,14 @@ def create_study_view() -> str | Response:
     """Create a study."""
     form = StudyForm()
     if form.validate_on_submit():
-        try:
-            study = save_study(current_user, None, form.name.data, form.slug.data)
-        except AdminError as error:
-            form.slug.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The study was created."))
-            return redirect(url_for("admin.show_study", study_id=study.id), code=303)
+        done = _apply(
+            form.slug,
+            lambda: save_study(current_user, None, form.name.data, form.slug.data),
+            _("The study was created."),
+            lambda study: url_for("admin.show_study", study_id=study.id),
+        )
+        if done:
+            return done
     studies = db.session.scalars(visible_studies()).all()
     return render_template("admin/home.html", studies=studies, form=form), 422
 
@@ -109,15 +130,14 @@ def edit_study(study_id: int) -> str | tuple[str, int] | Response:
     study = get_study(study_id)
     form = StudyForm(obj=study)
     if form.validate_on_submit():
-        try:
-            save_study(current_user, study, form.name.data, form.slug.data)
-        except AdminError as error:
-            form.slug.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The study was saved."))
-            return redirect(url_for("admin.show_study", study_id=study.id), code=303)
-        db.session.rollback()
+        done = _apply(
+            form.slug,
+            lambda: save_study(current_user, study, form.name.data, form.slug.data),
+            _("The study was saved."),
+            lambda saved: url_for("admin.show_study", study_id=saved.id),
+        )
+        if done:
+            return done
     return render_template(
         "admin/study_edit.html", study=study, form=form
     ), 422 if form.errors else 200
@@ -130,15 +150,16 @@ def create_site(study_id: int) -> tuple[str, int] | Response:
     study = get_study(study_id)
     form = SiteForm()
     if form.validate_on_submit():
-        try:
-            save_site(current_user, study, None, form.name.data, form.kind.data, form.region.data)
-        except AdminError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The site was added."))
-            return redirect(url_for("admin.show_study", study_id=study.id), code=303)
-    db.session.rollback()
+        done = _apply(
+            form.name,
+            lambda: save_site(
+                current_user, study, None, form.name.data, form.kind.data, form.region.data
+            ),
+            _("The site was added."),
+            lambda site: url_for("admin.show_study", study_id=site.study_id),
+        )
+        if done:
+            return done
     return _study_page(study, site_form=form, status=422)
 
 
@@ -149,17 +170,16 @@ def edit_site(site_id: int) -> str | tuple[str, int] | Response:
     site = get_site(site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
-        try:
-            save_site(
+        done = _apply(
+            form.name,
+            lambda: save_site(
                 current_user, site.study, site, form.name.data, form.kind.data, form.region.data
-            )
-        except AdminError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The site was saved."))
-            return redirect(url_for("admin.show_study", study_id=site.study_id), code=303)
-        db.session.rollback()
+            ),
+            _("The site was saved."),
+            lambda saved: url_for("admin.show_study", study_id=saved.study_id),
+        )
+        if done:
+            return done
     status = 422 if form.errors else 200
     return render_template("admin/site_edit.html", site=site, form=form), status
 
@@ -171,15 +191,14 @@ def create_round(study_id: int) -> tuple[str, int] | Response:
     study = get_study(study_id)
     form = _round_form(study, formdata=request.form)
     if form.validate_on_submit():
-        try:
-            round_ = _save_round_from(form, study, None)
-        except AdminError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The round was created as a draft."))
-            return redirect(url_for("admin.show_round", round_id=round_.id), code=303)
-    db.session.rollback()
+        done = _apply(
+            form.name,
+            lambda: _save_round_from(form, study, None),
+            _("The round was created as a draft."),
+            lambda round_: url_for("admin.show_round", round_id=round_.id),
+        )
+        if done:
+            return done
     return _study_page(study, round_form=form, status=422)
 
 
@@ -226,15 +245,14 @@ def edit_round(round_id: int) -> tuple[str, int] | Response:
     round_ = get_round(round_id)
     form = _round_form(round_.study, formdata=request.form)
     if form.validate_on_submit():
-        try:
-            _save_round_from(form, round_.study, round_)
-        except AdminError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The round was saved."))
-            return redirect(url_for("admin.show_round", round_id=round_.id), code=303)
-    db.session.rollback()
+        done = _apply(
+            form.name,
+            lambda: _save_round_from(form, round_.study, round_),
+            _("The round was saved."),
+            lambda saved: url_for("admin.show_round", round_id=saved.id),
+        )
+        if done:
+            return done
     return _round_page(round_, form, 422)
 
 
