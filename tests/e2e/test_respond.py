@@ -64,6 +64,10 @@ def test_young_child_completes_with_faces_by_mouse(page, live_server, live_app, 
     page.get_by_role("button", name="Start").click()
     answered = answer_by_mouse(page, axe, shots="respond-faces-6-9")
     assert 10 <= answered <= 15
+    # Nothing about the child is kept in the browser: no storage, no code in any cookie.
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.evaluate("indexedDB.databases().then(found => found.length)") == 0
+    assert all(code not in cookie["value"] for cookie in page.context.cookies())
     assert_accessible(axe, page)
     page.get_by_role("button", name="Nej tak").click()
     expect(page.locator("h1")).to_have_text("Tak! Du kan lukke siden nu.")
