@@ -110,9 +110,17 @@ def _read_password(password_file: Path | None) -> str:
 
 def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI group."""
+    from survey.exports.cli import export_command
     from survey.instruments.cli import instruments_group
 
-    for command in (init_db_command, demo_command, create_user_command, instruments_group):
+    commands = (
+        init_db_command,
+        demo_command,
+        create_user_command,
+        instruments_group,
+        export_command,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 

@@ -93,6 +93,7 @@ def _add_submission(
     if status is SubmissionStatus.DECLINED:
         return
     steps = _steps(participant, rng) if child else None
+    submission.scale_steps = steps
     level = rng.gauss(0.9, 0.9) + site_effect
     answers = []
     for choice in round_.instruments_for(participant.group):

@@ -1,0 +1,1 @@
+"""Response sets for evaluators: one writer per format, all fed by ``dataset``."""

@@ -1,0 +1,81 @@
+"""``survey export``: the same exports as the web page, written to a file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from survey.exports.dataset import Filters, participant_count
+from survey.exports.service import FORMATS, build_export
+from survey.extensions import db
+from survey.models import Group, Round, Site, Study
+
+
+def _fail(message: str) -> None:
+    from survey.cli import fail
+
+    fail(message)
+
+
+@click.command("export")
+@click.option("--study", "study_slug", required=True, help="The study's short name.")
+@click.option("--round", "round_name", help="Round name (default: every round).")
+@click.option("--site", "site_name", help="Site id or name (default: every site).")
+@click.option(
+    "--group", type=click.Choice([group.value for group in Group]), help="child or staff."
+)
+@click.option("--instrument", help="Instrument key (default: every instrument).")
+@click.option("--format", "export_format", type=click.Choice(list(FORMATS)), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@with_appcontext
+def export_command(
+    study_slug: str,
+    round_name: str | None,
+    site_name: str | None,
+    group: str | None,
+    instrument: str | None,
+    export_format: str,
+    out: Path,
+) -> None:
+    """Export a response set (written to the audit log)."""
+    study = db.session.scalar(sa.select(Study).where(Study.slug == study_slug))
+    if study is None:
+        _fail(f"No study {study_slug!r}.")
+    round_ = None
+    if round_name:
+        round_ = db.session.scalar(
+            sa.select(Round).where(Round.study_id == study.id, Round.name == round_name)
+        )
+        if round_ is None:
+            _fail(f"The study has no round {round_name!r}.")
+    site = None
+    if site_name:
+        query = sa.select(Site).where(Site.study_id == study.id)
+        query = (
+            query.where(Site.id == int(site_name))
+            if site_name.isdigit()
+            else query.where(Site.name == site_name)
+        )
+        site = db.session.scalar(query)
+        if site is None:
+            _fail(f"The study has no site {site_name!r}.")
+    filters = Filters(study, round_, site, Group(group) if group else None, instrument)
+    people = participant_count(filters)
+    if people < current_app.config["MIN_CELL"]:
+        click.echo(
+            f"Warning: the filters leave {people} participants, fewer than MIN_CELL.", err=True
+        )
+    export = build_export(filters, export_format, actor_user_id=None)
+    if export.path is not None:
+        shutil.move(export.path, out)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as stream:
+            for chunk in export.chunks or ():
+                stream.write(chunk)
+    db.session.commit()
+    click.echo(f"Wrote {export.rows} rows to {out}.")
