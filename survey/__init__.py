@@ -76,8 +76,8 @@ def _register_instruments(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from survey.admin import bp as admin_bp
-    from survey.main import bp as main_bp
     from survey.exports.views import bp as exports_bp
+    from survey.main import bp as main_bp
     from survey.respond import bp as respond_bp
 
     app.register_blueprint(main_bp)

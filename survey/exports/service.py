@@ -159,7 +159,7 @@ def _write_file(
 def _write_bundle(
     path: Path, filters: Filters, variables: list[Variable], instruments: list
 ) -> int:
-    """Write the analysis bundle: long and wide CSV, .sav, .dta, value labels, codebook, R script."""
+    """Write the analysis bundle: CSVs, .sav, .dta, value labels, codebook and an R script."""
     columns = _wide_columns(variables)
     with (
         tempfile.TemporaryDirectory(prefix="survey-bundle-") as folder,

@@ -61,8 +61,8 @@ def export_study(study_id: int) -> str | tuple[str, int] | Response:
         minimum = current_app.config["MIN_CELL"]
         if people < minimum and not form.small_group_ok.data:
             warning = _(
-                "These filters leave %(people)s participants, fewer than %(minimum)s. Take care that "
-                "nobody can be recognised; tick the box to export anyway.",
+                "These filters leave %(people)s participants, fewer than %(minimum)s. "
+                "Take care that nobody can be recognised; tick the box to export anyway.",
                 people=people,
                 minimum=minimum,
             )

@@ -24,7 +24,7 @@ MISSING_NUMBERS = sorted(MISSING_VALUES.values())
 
 
 def neutralise(value: object) -> object:
-    """Return text that cannot run as a spreadsheet formula ('-prefixed); other values as they are."""
+    """Return text that cannot run as a spreadsheet formula (prefixed with ')."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -103,7 +103,7 @@ def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]])
 
 
 def value_labels(variable: Variable, language: str = "da") -> dict[int, str]:
-    """Return the value labels of a variable: its scale's (when it has one) and the missing codes."""
+    """Return a variable's value labels: its scale's (when it has one) and the missing codes."""
     labels = {MISSING_VALUES[code]: MISSING_LABELS[code][language] for code in MISSING_VALUES}
     if len(variable.scales) == 1:
         labels.update({point.code: point.label[language] for point in variable.scales[0].points})
@@ -198,7 +198,8 @@ labels <- read.csv("value-labels.csv", fileEncoding = "UTF-8-BOM", stringsAsFact
 for (variable in unique(labels$variable)) {
   if (!variable %in% names(data)) next
   these <- labels[labels$variable == variable & labels$value >= 0, ]
-  data[[paste0(variable, "_f")]] <- factor(data[[variable]], levels = these$value, labels = these$label)
+  data[[paste0(variable, "_f")]] <- factor(data[[variable]],
+                                          levels = these$value, labels = these$label)
 }
 str(data)
 """
