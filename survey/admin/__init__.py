@@ -5,7 +5,7 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _admin_forms() -> dict[str, object]:
     from survey.admin.forms import ActionForm
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, selectinload
 
 from survey.extensions import db
 from survey.instruments import Registry
 from survey.instruments.model import MISSING_VALUES, Instrument, Scale
 from survey.instruments.scoring import score_submission
-from survey.models import Answer, Group, Participant, Round, Site, Study, Submission
+from survey.models import AgeBand, Answer, Group, Participant, Round, Site, Study, Submission
 from survey.pseudonyms import research_id
 
 LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
@@ -70,16 +70,29 @@ def local_date(moment: datetime | None) -> date | None:
     return moment.astimezone(LOCAL_TIME).date() if moment else None
 
 
-def _query(filters: Filters) -> sa.Select[tuple[Submission]]:
+def _query(filters: Filters) -> sa.Select:
+    """Return the filtered submissions with what describes them, in a stable order."""
     query = (
-        sa.select(Submission)
-        .join(Participant)
+        sa.select(
+            Submission.id,
+            Submission.status,
+            Submission.assistance_mode,
+            Submission.layout,
+            Submission.scale_steps,
+            Submission.language,
+            Submission.started_at,
+            Submission.completed_at,
+            Participant.id.label("participant_id"),
+            Participant.study_id,
+            Participant.group,
+            Participant.age_band,
+            Site.name.label("site"),
+            Round.name.label("round"),
+        )
+        .join(Participant, Submission.participant_id == Participant.id)
+        .join(Site, Participant.site_id == Site.id)
         .join(Round, Submission.round_id == Round.id)
         .where(Participant.study_id == filters.study.id)
-        .options(
-            joinedload(Submission.participant).joinedload(Participant.site),
-            joinedload(Submission.round),
-        )
         .order_by(Round.id, Participant.site_id, Participant.id)
     )
     if filters.round is not None:
@@ -91,58 +104,79 @@ def _query(filters: Filters) -> sa.Select[tuple[Submission]]:
     return query
 
 
-def submissions(filters: Filters) -> Iterator[Submission]:
-    """Yield the matching submissions with their answers, CHUNK at a time."""
-    ids = db.session.execute(_query(filters).with_only_columns(Submission.id)).scalars().all()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = db.session.scalars(
-            _query(filters)
-            .where(Submission.id.in_(chunk))
-            .options(selectinload(Submission.answers))
-        ).unique()
-        yield from rows
-        db.session.expunge_all()  # keep memory flat
+@dataclass
+class Record:
+    """One submission as exported: plain values and its answers (no ORM objects kept)."""
+
+    fields: dict[str, object]
+    age_band: AgeBand | None
+    answers: list[Any]
 
 
-def submission_fields(submission: Submission) -> dict[str, object]:
-    """Return the allow-listed columns describing one submission."""
-    participant = submission.participant
-    key = current_app.config["PSEUDONYM_KEY"]
+def submissions(filters: Filters) -> Iterator[Record]:
+    """Return the matching submissions with their answers, read CHUNK at a time (flat memory).
+
+    The query is built at once, so the rows can be streamed after the request's commit.
+    """
+    return _stream(_query(filters), current_app.config["PSEUDONYM_KEY"])
+
+
+def _stream(statement: sa.Select, key: str) -> Iterator[Record]:
+    result = db.session.execute(statement.execution_options(yield_per=CHUNK))
+    for chunk in result.partitions():
+        by_id = {row.id: row for row in chunk}
+        answers: dict[object, list[Any]] = {submission_id: [] for submission_id in by_id}
+        columns = (
+            Answer.submission_id,
+            Answer.instrument_key,
+            Answer.instrument_version,
+            Answer.item_id,
+            Answer.scale,
+            Answer.value,
+            Answer.missing_code,
+        )
+        query = sa.select(*columns).where(Answer.submission_id.in_(list(by_id)))
+        for answer in db.session.execute(query.order_by(Answer.instrument_key, Answer.item_id)):
+            answers[answer.submission_id].append(answer)
+        for submission_id, row in by_id.items():
+            yield Record(submission_fields(row, key), row.age_band, answers[submission_id])
+
+
+def submission_fields(row: Any, key: str) -> dict[str, object]:
+    """Return the allow-listed columns describing one submission row."""
     return {
-        "research_id": research_id(participant.study_id, participant.id, key),
-        "site": participant.site.name,
-        "round": submission.round.name,
-        "group": participant.group.value,
-        "age_band": participant.age_band.value if participant.age_band else None,
-        "assistance_mode": submission.assistance_mode.value if submission.assistance_mode else None,
-        "layout": submission.layout.value if submission.layout else None,
-        "scale_steps": submission.scale_steps,
-        "language": submission.language.value if submission.language else None,
-        "started_on": local_date(submission.started_at),
-        "completed_on": local_date(submission.completed_at),
-        "status": submission.status.value,
+        "research_id": research_id(row.study_id, row.participant_id, key),
+        "site": row.site,
+        "round": row.round,
+        "group": row.group.value,
+        "age_band": row.age_band.value if row.age_band else None,
+        "assistance_mode": row.assistance_mode.value if row.assistance_mode else None,
+        "layout": row.layout.value if row.layout else None,
+        "scale_steps": row.scale_steps,
+        "language": row.language.value if row.language else None,
+        "started_on": local_date(row.started_at),
+        "completed_on": local_date(row.completed_at),
+        "status": row.status.value,
     }
 
 
-def export_value(answer: Answer) -> int:
+def export_value(answer: Any) -> int:
     """Return the exported number of an answer: its code, or the missing code's number."""
     return answer.value if answer.value is not None else MISSING_VALUES[answer.missing_code]  # type: ignore[index]
 
 
-def _wanted(answer: Answer, filters: Filters) -> bool:
-    return filters.instrument is None or answer.instrument_key == filters.instrument
-
-
 def long_rows(filters: Filters) -> Iterator[dict[str, object]]:
-    """Yield one row per answer."""
-    for submission in submissions(filters):
-        fields = submission_fields(submission)
-        for answer in sorted(submission.answers, key=lambda a: (a.instrument_key, a.item_id)):
-            if not _wanted(answer, filters):
+    """Return the rows of the long export: one per answer."""
+    return _long_rows(submissions(filters), filters.instrument)
+
+
+def _long_rows(records: Iterator[Record], instrument: str | None) -> Iterator[dict[str, object]]:
+    for record in records:
+        for answer in record.answers:
+            if instrument is not None and answer.instrument_key != instrument:
                 continue
             yield {
-                **fields,
+                **record.fields,
                 "instrument": answer.instrument_key,
                 "version": answer.instrument_version,
                 "item": answer.item_id,
@@ -192,40 +226,48 @@ def wide_variables(instruments: list[Instrument], language: str = "da") -> list[
 
 
 def wide_rows(filters: Filters, variables: list[Variable]) -> Iterator[dict[str, object]]:
-    """Yield one row per submission: its columns, every item variable and every score."""
+    """Return the rows of the wide export: per submission its columns, items and scores."""
+    return _wide_rows(submissions(filters), variables)
+
+
+def _wide_rows(records: Iterator[Record], variables: list[Variable]) -> Iterator[dict[str, object]]:
     instruments = {(v.instrument.key, v.instrument.version): v.instrument for v in variables}
-    for submission in submissions(filters):
-        row: dict[str, object] = dict(submission_fields(submission))
+    for record in records:
+        row: dict[str, object] = dict(record.fields)
         row.update(dict.fromkeys((v.name for v in variables), None))
-        by_instrument: dict[tuple[str, int], list[Answer]] = {}
-        for answer in submission.answers:
+        by_instrument: dict[tuple[str, int], list[Any]] = {}
+        for answer in record.answers:
             ref = (answer.instrument_key, answer.instrument_version)
             if ref in instruments:
                 row[answer.item_id] = export_value(answer)
                 by_instrument.setdefault(ref, []).append(answer)
         for ref, answers in by_instrument.items():
             instrument = instruments[ref]
-            scores = score_submission(instrument, answers, submission.participant.age_band)
+            scores = score_submission(instrument, answers, record.age_band)
             for score_id, value in scores.items():
                 row[f"{instrument.prefix}_{score_id}"] = None if value is None else round(value, 4)
         yield row
 
 
+def _count(filters: Filters, counted: Any, answers: bool = False) -> int:
+    query = _query(filters)
+    if answers:
+        query = query.join(Answer, Answer.submission_id == Submission.id)
+        if filters.instrument:
+            query = query.where(Answer.instrument_key == filters.instrument)
+    return db.session.scalar(query.with_only_columns(sa.func.count(counted)).order_by(None)) or 0
+
+
 def submission_count(filters: Filters) -> int:
     """Return how many submissions the export covers."""
-    query = _query(filters).with_only_columns(sa.func.count(Submission.id))
-    return db.session.scalar(query.order_by(None)) or 0
+    return _count(filters, Submission.id)
 
 
 def answer_count(filters: Filters) -> int:
     """Return how many answers the long export covers."""
-    query = _query(filters).join(Answer, Answer.submission_id == Submission.id)
-    if filters.instrument:
-        query = query.where(Answer.instrument_key == filters.instrument)
-    return db.session.scalar(query.with_only_columns(sa.func.count(Answer.id)).order_by(None)) or 0
+    return _count(filters, Answer.id, answers=True)
 
 
 def participant_count(filters: Filters) -> int:
     """Return how many people the export covers (for the small-group warning)."""
-    query = _query(filters).with_only_columns(sa.func.count(sa.distinct(Submission.participant_id)))
-    return db.session.scalar(query.order_by(None)) or 0
+    return _count(filters, sa.distinct(Submission.participant_id))
