@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.exports.dataset import Filters, participant_count
-from survey.exports.service import FORMATS, build_export
+from survey.exports.service import FORMATS, build_export, export_codebook
 from survey.extensions import db
 from survey.models import Group, Round, Site, Study
 
@@ -79,3 +79,7 @@ def export_command(
                 stream.write(chunk)
     db.session.commit()
     click.echo(f"Wrote {export.rows} rows to {out}.")
+    if export_format not in ("codebook", "bundle"):
+        codebook = out.with_name(out.stem + ".codebook.md")
+        codebook.write_text(export_codebook(filters), encoding="utf-8")
+        click.echo(f"Wrote the codebook to {codebook}.")

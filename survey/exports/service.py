@@ -97,6 +97,11 @@ def _codebook(instruments: list) -> str:
     return render_markdown(Registry(instruments))
 
 
+def export_codebook(filters: Filters) -> str:
+    """Return the codebook (Markdown) of the instruments an export covers."""
+    return _codebook(instruments_in(filters, get_registry()))
+
+
 def build_export(filters: Filters, export_format: str, actor_user_id: int | None) -> Export:
     """Build the export and write it to the audit log (who, filters, format, row count)."""
     if export_format not in FORMATS:

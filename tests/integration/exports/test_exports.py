@@ -13,9 +13,16 @@ import sqlalchemy as sa
 
 from survey import accounts
 from survey.demo import create_demo
-from survey.exports.dataset import LONG_COLUMNS, SUBMISSION_COLUMNS, Filters
+from survey.exports.dataset import (
+    LONG_COLUMNS,
+    SUBMISSION_COLUMNS,
+    Filters,
+    instruments_in,
+    wide_variables,
+)
 from survey.exports.service import FORMATS, build_export
 from survey.extensions import db
+from survey.instruments import get_registry
 from survey.instruments.model import MISSING_VALUES
 from survey.models import (
     Answer,
@@ -119,12 +126,14 @@ def test_wide_csv_matches_the_database_and_has_scores(app, demo):
 
 def test_only_allow_listed_columns_and_no_identifiers(app, demo):
     round_ = baseline(demo)
-    for export_format in ("csv-long", "csv-wide"):
+    variables = [
+        v.name for v in wide_variables(instruments_in(Filters(demo, round_), get_registry()))
+    ]
+    expected = {"csv-long": list(LONG_COLUMNS), "csv-wide": [*SUBMISSION_COLUMNS, *variables]}
+    for export_format, columns in expected.items():
         text = export_text(Filters(demo, round_), export_format)
         header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-        allowed = set(LONG_COLUMNS) | set(SUBMISSION_COLUMNS)
-        extra = [column for column in header if column not in allowed]
-        assert all("_" in column for column in extra)  # item and score variables only
+        assert header == columns
         for participant in db.session.scalars(sa.select(Participant)):
             assert participant.code_hash not in text
             assert f",{participant.label}," not in text if participant.label else True
@@ -381,6 +390,7 @@ def test_cli_export_writes_the_file(runner, demo, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8-sig").startswith("research_id,")
+    assert "cw_01" in (tmp_path / "export.codebook.md").read_text(encoding="utf-8")
     bad = runner.invoke(
         args=["export", "--study", "nope", "--format", "csv-wide", "--out", str(out)]
     )
