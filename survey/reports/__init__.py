@@ -1,0 +1,1 @@
+"""Feedback reports per site and round (issue 8): statistics and disclosure control first."""

@@ -1,0 +1,101 @@
+"""Suppression and small-group statistics for the feedback reports: pure functions."""
+
+import math
+import statistics
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from survey.reports.stats import change, estimate, t_quantile
+from survey.reports.suppression import suppress
+
+sizes = st.dictionaries(
+    st.sampled_from("ABCDEFGHIJ"), st.integers(min_value=0, max_value=30), min_size=1
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "hidden"), [(0, False), (1, True), (2, True), (3, True), (4, True), (5, False)]
+)
+def test_threshold_five(n, hidden):
+    result = suppress({"Lyngbo": n, "Egebakken": 12, "Havtorn": 9}, k=5)
+    assert ("Lyngbo" in result.hidden) is hidden
+
+
+def test_threshold_three_as_statistics_denmark():
+    result = suppress({"Lyngbo": 3, "Egebakken": 2, "Havtorn": 9}, k=3)
+    assert result.hidden == {
+        "Egebakken",
+        "Lyngbo",
+    }  # one primary, its complement the smallest other
+
+
+def test_one_hidden_group_gets_a_complement():
+    result = suppress({"A": 2, "B": 7, "C": 12}, k=5)
+    assert result.hidden == {"A", "B"}
+
+
+def test_no_complement_when_no_total_is_published():
+    assert suppress({"A": 2, "B": 7}, k=5, total_published=False).hidden == {"A"}
+
+
+def test_total_below_threshold_hides_everything():
+    result = suppress({"A": 2, "B": 1}, k=5)
+    assert result.total_hidden
+    assert result.hidden == {"A", "B"}
+
+
+@given(sizes, st.sampled_from([3, 5]))
+def test_no_small_group_is_ever_shown(counts, k):
+    result = suppress(counts, k)
+    for key, n in counts.items():
+        if 0 < n < k:
+            assert key in result.hidden
+
+
+@given(sizes, st.sampled_from([3, 5]))
+def test_no_hidden_group_can_be_recovered_by_subtraction(counts, k):
+    result = suppress(counts, k)
+    hidden_nonzero = [key for key in result.hidden if counts[key] > 0]
+    # With the total shown, one hidden group alone would equal total minus the shown groups.
+    assert result.total_hidden or len(hidden_nonzero) != 1
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError):
+        suppress({"A": -1}, k=5)
+    with pytest.raises(ValueError):
+        suppress({"A": 1}, k=0)
+
+
+def test_estimate_matches_an_independent_calculation():
+    values = [3.0, 4.0, 4.5, 2.5, 5.0, 3.5]
+    result = estimate(values)
+    mean = statistics.fmean(values)
+    half = 2.571 * statistics.stdev(values) / math.sqrt(len(values))
+    assert result.mean == pytest.approx(mean)
+    assert (result.low, result.high) == pytest.approx((mean - half, mean + half))
+    assert estimate([4.0]) is None
+
+
+@given(st.lists(st.floats(min_value=1, max_value=5), min_size=2, max_size=40))
+def test_interval_contains_the_mean(values):
+    result = estimate(values)
+    assert result.low <= result.mean + 1e-9 and result.mean <= result.high + 1e-9
+
+
+def test_change_is_reliable_only_beyond_its_uncertainty():
+    before = estimate([3.0, 3.2, 2.8, 3.1, 2.9, 3.0])
+    small = estimate([3.1, 3.3, 2.9, 3.2, 3.0, 3.1])
+    large = estimate([4.0, 4.2, 3.8, 4.1, 3.9, 4.0])
+    assert not change(before, small).reliable
+    assert change(before, large).reliable
+    assert change(before, large).difference == pytest.approx(1.0)
+
+
+def test_t_quantiles_are_conservative_between_table_rows():
+    assert t_quantile(35) == t_quantile(30)
+    assert t_quantile(500) == pytest.approx(1.96)
+    with pytest.raises(ValueError):
+        t_quantile(0)
