@@ -181,10 +181,6 @@ class ParticipantsForm(FlaskForm):
                 raise ValidationError(_l("A label must not contain a CPR number or a date."))
 
 
-class CardsForm(FlaskForm):
-    """Carries the codes just shown, so their cards can be printed without storing them."""
-
-
 class UserForm(FlaskForm):
     """Create or change a user."""
 

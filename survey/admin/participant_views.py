@@ -18,7 +18,7 @@ from survey.admin.access import (
     requires,
 )
 from survey.admin.cards import code_cards_pdf
-from survey.admin.forms import ActionForm, CardsForm, ParticipantsForm
+from survey.admin.forms import ActionForm, ParticipantsForm
 from survey.admin.operations import (
     AdminError,
     handle_talk_request,
@@ -69,7 +69,7 @@ def _codes_page(site: Site, issued: list[IssuedCode], title: str) -> Response:
         site=site,
         issued=issued,
         title=title,
-        cards_form=CardsForm(formdata=None),
+        cards_form=ActionForm(formdata=None),
     )
     return make_response(page, 201)
 
@@ -146,7 +146,7 @@ def mark_talk_request_handled(request_id: int) -> Response:
 def download_cards(site_id: int) -> Response:
     """Return code cards for the codes just shown (sent back by the codes page's form)."""
     site = get_site(site_id)
-    if not CardsForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.show_site", site_id=site.id), code=303)
     issued = _issued_from_form(site)
     if not issued:

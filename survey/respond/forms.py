@@ -7,7 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from survey.admin.forms import choices
+from survey.admin.forms import ActionForm, choices
+
+__all__ = ["ActionForm", "ChoiceForm", "CodeForm", "SetupForm"]
 
 
 class CodeForm(FlaskForm):
@@ -66,10 +68,6 @@ class SetupForm(FlaskForm):
     read_aloud = BooleanField(_l("Read each question aloud"))
     high_contrast = BooleanField(_l("High contrast"))
     switch_scanning = BooleanField(_l("Switch scanning: the choices light up one after another"))
-
-
-class ActionForm(FlaskForm):
-    """A button (only the CSRF token)."""
 
 
 class ChoiceForm(FlaskForm):
