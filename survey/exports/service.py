@@ -39,17 +39,9 @@ FORMATS = {
     "codebook": ("text/markdown; charset=utf-8", "md"),
     "bundle": ("application/zip", "zip"),
 }
-#: Per-round columns of the longitudinal export (the rest is the same in every round).
-ROUND_COLUMNS = (
-    "status",
-    "assistance_mode",
-    "layout",
-    "scale_steps",
-    "language",
-    "started_on",
-    "completed_on",
-)
 PERSON_COLUMNS = ("research_id", "site", "group", "age_band")
+#: Per-round columns of the longitudinal export: the rest is the same in every round.
+ROUND_COLUMNS = tuple(c for c in SUBMISSION_COLUMNS if c not in (*PERSON_COLUMNS, "round"))
 
 
 @dataclass
