@@ -1,0 +1,207 @@
+"""From the database to a report model: response rates, scale scores with intervals,
+changes from the previous round, item distributions — every figure under suppression.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+
+from survey.admin.dashboard import GroupCounts, response_counts
+from survey.extensions import db
+from survey.instruments import get_registry
+from survey.instruments.model import Instrument, Item
+from survey.instruments.scoring import answer_position, score_range, score_submission
+from survey.models import (
+    Answer,
+    Group,
+    Participant,
+    Round,
+    Site,
+    Study,
+    Submission,
+    SubmissionStatus,
+)
+from survey.reports.stats import Change, Estimate, change, estimate
+from survey.reports.suppression import suppress
+
+
+@dataclass
+class ScoreFigures:
+    """One scale score: the site, all sites, the site's previous round, and the change."""
+
+    instrument: Instrument
+    score_id: str
+    label: dict[str, str]
+    low: float
+    high: float
+    site: Estimate | None
+    all_sites: Estimate | None
+    previous: Estimate | None
+    change: Change | None
+    #: The site's figure is withheld: too few answers (or to protect another site's).
+    site_hidden: bool
+    site_n: int
+
+
+@dataclass
+class ItemDistribution:
+    """How the site's answers to one item spread over the reference scale's choices."""
+
+    instrument: Instrument
+    item: Item
+    #: Labels of the reference scale's choices, per language.
+    labels: list[dict[str, str]]
+    shares: list[float]
+    n: int
+    hidden: bool
+
+
+@dataclass
+class SiteReport:
+    """Everything a site's feedback report shows."""
+
+    study: Study
+    site: Site
+    round: Round
+    previous_round: Round | None
+    language: str
+    generated_on: date
+    min_cell: int
+    response: dict[Group, GroupCounts]
+    scores: list[ScoreFigures] = field(default_factory=list)
+    items: list[ItemDistribution] = field(default_factory=list)
+
+
+def _completed(round_: Round) -> list[Submission]:
+    query = (
+        sa.select(Submission)
+        .join(Participant)
+        .where(Submission.round_id == round_.id, Submission.status == SubmissionStatus.COMPLETED)
+        .order_by(Participant.site_id, Participant.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _scores_by_site(round_: Round) -> dict[tuple[str, str], dict[int, list[float]]]:
+    """Return {(instrument key, score id): {site id: [score per completed submission]}}."""
+    registry = get_registry()
+    choices = {choice.instrument_key: choice.instrument_version for choice in round_.instruments}
+    found: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for submission in _completed(round_):
+        by_key: dict[str, list[Answer]] = defaultdict(list)
+        for answer in submission.answers:
+            by_key[answer.instrument_key].append(answer)
+        for key, answers in by_key.items():
+            if key not in choices:
+                continue
+            instrument = registry.get(key, choices[key])
+            for score_id, value in score_submission(
+                instrument, answers, submission.participant.age_band
+            ).items():
+                if value is not None:
+                    found[(key, score_id)][submission.participant.site_id].append(value)
+    return found
+
+
+def previous_round(round_: Round) -> Round | None:
+    """Return the study's round before this one (by id), if any."""
+    earlier = [r for r in round_.study.rounds if r.id < round_.id]
+    return earlier[-1] if earlier else None
+
+
+def build_site_report(
+    site: Site, round_: Round, language: str = "da", generated_on: date | None = None
+) -> SiteReport:
+    """Collect a site's figures for a round, with suppression applied."""
+    k = current_app.config["MIN_CELL"]
+    registry = get_registry()
+    sites = list(round_.study.sites)
+    counts = {row.site.id: row.groups for row in response_counts(round_, sites)}
+    report = SiteReport(
+        study=round_.study,
+        site=site,
+        round=round_,
+        previous_round=previous_round(round_),
+        language=language,
+        generated_on=generated_on or date.today(),
+        min_cell=k,
+        response=counts[site.id],
+    )
+    now = _scores_by_site(round_)
+    before = _scores_by_site(report.previous_round) if report.previous_round else {}
+    for choice in round_.instruments:
+        instrument = registry.get(choice.instrument_key, choice.instrument_version)
+        for score in instrument.scores:
+            per_site = now.get((instrument.key, score.id), {})
+            sizes = {site_.id: len(per_site.get(site_.id, [])) for site_ in sites}
+            hidden = suppress(sizes, k)
+            values = per_site.get(site.id, [])
+            everyone = [value for site_values in per_site.values() for value in site_values]
+            site_estimate = (
+                None if not hidden.shows(site.id) or len(values) < k else estimate(values)
+            )
+            earlier = before.get((instrument.key, score.id), {}).get(site.id, [])
+            previous_estimate = estimate(earlier) if len(earlier) >= k else None
+            low, high = score_range(instrument, score)
+            report.scores.append(
+                ScoreFigures(
+                    instrument=instrument,
+                    score_id=score.id,
+                    label=score.label,
+                    low=low,
+                    high=high,
+                    site=site_estimate,
+                    all_sites=estimate(everyone)
+                    if len(everyone) >= k and not hidden.total_hidden
+                    else None,
+                    previous=previous_estimate,
+                    change=change(previous_estimate, site_estimate)
+                    if previous_estimate and site_estimate
+                    else None,
+                    site_hidden=site_estimate is None,
+                    site_n=len(values),
+                )
+            )
+        report.items += _distributions(instrument, site, round_, k)
+    return report
+
+
+def _distributions(
+    instrument: Instrument, site: Site, round_: Round, k: int
+) -> list[ItemDistribution]:
+    query = (
+        sa.select(Answer)
+        .join(Submission)
+        .join(Participant)
+        .where(
+            Submission.round_id == round_.id,
+            Participant.site_id == site.id,
+            Answer.instrument_key == instrument.key,
+            Answer.value.is_not(None),
+        )
+    )
+    by_item: dict[str, Counter[int]] = defaultdict(Counter)
+    for answer in db.session.scalars(query):
+        item = instrument.item(answer.item_id)
+        reference = instrument.reference_scale(item)
+        position = answer_position(instrument, item, answer)
+        if item.reverse and position is not None:
+            position = 1 - position  # distributions show what was answered, not the score direction
+        index = round((position or 0) * (len(reference.codes) - 1))
+        by_item[item.id][index] += 1
+    distributions = []
+    for item in instrument.items:
+        counter = by_item.get(item.id, Counter())
+        n = sum(counter.values())
+        reference = instrument.reference_scale(item)
+        labels = [point.label for point in reference.points]
+        shares = [counter[index] / n if n else 0.0 for index in range(len(labels))]
+        distributions.append(
+            ItemDistribution(instrument, item, labels, shares, n, hidden=n < k)
+        )
+    return distributions
