@@ -112,6 +112,7 @@ def register(app: Flask) -> None:
     """Add the project's commands to the app's CLI group."""
     from survey.exports.cli import export_command
     from survey.instruments.cli import instruments_group
+    from survey.reports.cli import reports_command
 
     commands = (
         init_db_command,
@@ -119,6 +120,7 @@ def register(app: Flask) -> None:
         create_user_command,
         instruments_group,
         export_command,
+        reports_command,
     )
     for command in commands:
         app.cli.add_command(command)

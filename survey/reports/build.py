@@ -5,6 +5,7 @@ changes from the previous round, item distributions — every figure under suppr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,6 +78,42 @@ class SiteReport:
     items: list[ItemDistribution] = field(default_factory=list)
 
 
+@dataclass
+class ScoreRow:
+    """One row of a score table in the all-sites report."""
+
+    name: str
+    estimate: Estimate | None
+    n: int
+
+
+@dataclass
+class AllSitesScore:
+    """A scale score for every site, all sites together, and by how the children answered."""
+
+    instrument: Instrument
+    score_id: str
+    label: dict[str, str]
+    low: float
+    high: float
+    sites: list[ScoreRow]
+    total: ScoreRow
+    by_assistance: list[ScoreRow]
+
+
+@dataclass
+class AllSitesReport:
+    """The evaluators' report: every site side by side, under the same suppression."""
+
+    study: Study
+    round: Round
+    language: str
+    generated_on: date
+    min_cell: int
+    response: list[tuple[Site, dict[Group, GroupCounts]]]
+    scores: list[AllSitesScore] = field(default_factory=list)
+
+
 def _completed(round_: Round) -> list[Submission]:
     query = (
         sa.select(Submission)
@@ -87,11 +124,13 @@ def _completed(round_: Round) -> list[Submission]:
     return list(db.session.scalars(query))
 
 
-def _scores_by_site(round_: Round) -> dict[tuple[str, str], dict[int, list[float]]]:
-    """Return {(instrument key, score id): {site id: [score per completed submission]}}."""
+def _scores_by(
+    round_: Round, key_of: Callable[[Submission], object]
+) -> dict[tuple[str, str], dict[object, list[float]]]:
+    """Return {(instrument key, score id): {group key: [score per completed submission]}}."""
     registry = get_registry()
     choices = {choice.instrument_key: choice.instrument_version for choice in round_.instruments}
-    found: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[tuple[str, str], dict[object, list[float]]] = defaultdict(lambda: defaultdict(list))
     for submission in _completed(round_):
         by_key: dict[str, list[Answer]] = defaultdict(list)
         for answer in submission.answers:
@@ -104,8 +143,12 @@ def _scores_by_site(round_: Round) -> dict[tuple[str, str], dict[int, list[float
                 instrument, answers, submission.participant.age_band
             ).items():
                 if value is not None:
-                    found[(key, score_id)][submission.participant.site_id].append(value)
+                    found[(key, score_id)][key_of(submission)].append(value)
     return found
+
+
+def _scores_by_site(round_: Round) -> dict[tuple[str, str], dict[object, list[float]]]:
+    return _scores_by(round_, lambda submission: submission.participant.site_id)
 
 
 def previous_round(round_: Round) -> Round | None:
@@ -171,6 +214,65 @@ def build_site_report(
     return report
 
 
+def _rows(names: dict[object, str], values: dict[object, list[float]], k: int) -> list[ScoreRow]:
+    sizes = {key: len(values.get(key, [])) for key in names}
+    hidden = suppress(sizes, k)
+    return [
+        ScoreRow(
+            name,
+            estimate(values.get(key, [])) if hidden.shows(key) and sizes[key] >= k else None,
+            sizes[key],
+        )
+        for key, name in names.items()
+    ]
+
+
+def build_all_sites_report(
+    round_: Round, language: str = "da", generated_on: date | None = None
+) -> AllSitesReport:
+    """Collect every site's figures for a round, and the children's by assistance mode."""
+    k = current_app.config["MIN_CELL"]
+    registry = get_registry()
+    sites = list(round_.study.sites)
+    counts = {row.site.id: row.groups for row in response_counts(round_, sites)}
+    report = AllSitesReport(
+        study=round_.study,
+        round=round_,
+        language=language,
+        generated_on=generated_on or date.today(),
+        min_cell=k,
+        response=[(site, counts[site.id]) for site in sites],
+    )
+    per_site = _scores_by_site(round_)
+    per_mode = _scores_by(round_, lambda submission: submission.assistance_mode)
+    site_names: dict[object, str] = {site.id: site.name for site in sites}
+    for choice in round_.instruments:
+        instrument = registry.get(choice.instrument_key, choice.instrument_version)
+        for score in instrument.scores:
+            values = per_site.get((instrument.key, score.id), {})
+            everyone = [value for site_values in values.values() for value in site_values]
+            modes = per_mode.get((instrument.key, score.id), {})
+            mode_names: dict[object, str] = {mode: mode.value for mode in modes if mode is not None}
+            low, high = score_range(instrument, score)
+            report.scores.append(
+                AllSitesScore(
+                    instrument=instrument,
+                    score_id=score.id,
+                    label=score.label,
+                    low=low,
+                    high=high,
+                    sites=_rows(site_names, values, k),
+                    total=ScoreRow(
+                        "", estimate(everyone) if len(everyone) >= k else None, len(everyone)
+                    ),
+                    by_assistance=_rows(mode_names, modes, k)
+                    if instrument.respondent is Group.CHILD
+                    else [],
+                )
+            )
+    return report
+
+
 def _distributions(
     instrument: Instrument, site: Site, round_: Round, k: int
 ) -> list[ItemDistribution]:
@@ -201,7 +303,5 @@ def _distributions(
         reference = instrument.reference_scale(item)
         labels = [point.label for point in reference.points]
         shares = [counter[index] / n if n else 0.0 for index in range(len(labels))]
-        distributions.append(
-            ItemDistribution(instrument, item, labels, shares, n, hidden=n < k)
-        )
+        distributions.append(ItemDistribution(instrument, item, labels, shares, n, hidden=n < k))
     return distributions

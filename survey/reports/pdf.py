@@ -1,0 +1,437 @@
+"""The feedback report as a PDF (reportlab): numbers, charts with text beside them, and a page
+for the children. Fonts are embedded; the same data and date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String, Wedge
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from survey.fonts import register_pdf_fonts
+from survey.models import Group
+from survey.reports.build import AllSitesReport, ItemDistribution, ScoreFigures, SiteReport
+from survey.reports.stats import Estimate
+
+GREYS = [colors.Color(v, v, v) for v in (0.15, 0.35, 0.55, 0.72, 0.87)]
+WIDTH = A4[0] - 40 * mm
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = register_pdf_fonts()
+    return {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=24, leading=30, spaceAfter=8 * mm),
+        "h1": ParagraphStyle(
+            "h1", fontName=bold, fontSize=17, leading=22, spaceBefore=6 * mm, spaceAfter=3 * mm
+        ),
+        "h2": ParagraphStyle(
+            "h2", fontName=bold, fontSize=13, leading=17, spaceBefore=4 * mm, spaceAfter=2 * mm
+        ),
+        "body": ParagraphStyle(
+            "body", fontName=regular, fontSize=10.5, leading=15, spaceAfter=2 * mm
+        ),
+        "small": ParagraphStyle("small", fontName=regular, fontSize=8.5, leading=11),
+        "child": ParagraphStyle("child", fontName=bold, fontSize=18, leading=25, spaceAfter=4 * mm),
+    }
+
+
+def render_site_report(report: SiteReport) -> bytes:
+    """Return the site's feedback report as PDF bytes, in the report's language."""
+    with force_locale(report.language):
+        return _render(report)
+
+
+def _render(report: SiteReport) -> bytes:
+    styles = _styles()
+    title = _("Feedback report – %(site)s", site=report.site.name)
+    story: list = []
+    story += _cover(report, styles, title)
+    story += _response(report, styles)
+    story += _scores(report, styles)
+    story += _items(report, styles)
+    story += _child_page(report, styles)
+    return _build(report, title, story)
+
+
+def render_all_sites_report(report: AllSitesReport) -> bytes:
+    """Return the evaluators' all-sites report as PDF bytes, in the report's language."""
+    with force_locale(report.language):
+        styles = _styles()
+        title = _("All sites – %(study)s", study=report.study.name)
+        story = _cover(report, styles, title)
+        rows = [[_("Site"), _("Children: completed"), _("Staff: completed")]]
+        for site, counts in report.response:
+            rows.append(
+                [
+                    site.name,
+                    *(
+                        _count(counts[group], report.min_cell)
+                        for group in (Group.CHILD, Group.STAFF)
+                    ),
+                ]
+            )
+        story += [
+            Paragraph(_("Response rates"), styles["h1"]),
+            _table(rows, [70 * mm, 50 * mm, 50 * mm]),
+        ]
+        story.append(Paragraph(_("Scores"), styles["h1"]))
+        language = report.language
+        for score in report.scores:
+            table_rows = [[_("Group"), _("Answers"), _("Average (95 % interval)")]]
+            chart_rows = []
+            for row in [*score.sites, score.total]:
+                name = row.name or _("All sites")
+                table_rows.append(
+                    [name, str(row.n) if row.estimate else "", _estimate_text(row.estimate)]
+                )
+                chart_rows.append((name, row.estimate))
+            parts = [
+                Paragraph(
+                    f"{score.instrument.title[language]}: {score.label[language]}", styles["h2"]
+                ),
+                _table(table_rows, [70 * mm, 30 * mm, 70 * mm]),
+                Spacer(1, 2 * mm),
+                _dot_chart(chart_rows, score.low, score.high, total_row=len(chart_rows) - 1),
+            ]
+            if score.by_assistance:
+                mode_rows = [[_("How the children answered"), _("Average (95 % interval)")]]
+                mode_rows += [
+                    [_assistance_label(row.name), _estimate_text(row.estimate)]
+                    for row in score.by_assistance
+                ]
+                parts += [Spacer(1, 2 * mm), _table(mode_rows, [90 * mm, 80 * mm])]
+            story.append(KeepTogether(parts))
+        return _build(report, title, story)
+
+
+def _count(counts, k: int) -> str:  # type: ignore[no-untyped-def]
+    return _too_few() if counts.completed < k else f"{counts.completed} / {counts.invited}"
+
+
+def _assistance_label(value: str) -> str:
+    labels = {
+        "alone": _("Alone"),
+        "reading_help": _("With help to read"),
+        "interpreter": _("With an interpreter"),
+        "adult_answers_on_childs_instruction": _("The adult answers as the child says"),
+    }
+    return labels.get(value, value)
+
+
+def _build(report: SiteReport | AllSitesReport, title: str, story: list) -> bytes:
+    regular, _bold = register_pdf_fonts()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=_("Safe everyday life"),
+        subject=_("%(study)s, round %(round)s", study=report.study.name, round=report.round.name),
+        creator="survey",
+        lang=report.language,
+        invariant=True,
+    )
+    document.build(story, onFirstPage=_footer(regular), onLaterPages=_footer(regular))
+    return buffer.getvalue()
+
+
+def _footer(font: str) -> Callable:
+    def draw(canvas, document) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont(font, 8.5)
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, _("Page %(number)s", number=document.page))
+        canvas.restoreState()
+
+    return draw
+
+
+def _cover(report: SiteReport | AllSitesReport, styles: dict, title: str) -> list:
+    return [
+        Paragraph(title, styles["title"]),
+        Paragraph(report.study.name, styles["h2"]),
+        Paragraph(_("Round: %(round)s", round=report.round.name), styles["body"]),
+        Paragraph(_("Made on %(date)s", date=report.generated_on.isoformat()), styles["body"]),
+        Paragraph(_("How to read this report"), styles["h1"]),
+        Paragraph(
+            _(
+                "Each score is the average of the answers, from 1 (lowest) to 5 (highest) "
+                "unless another range is given. The line around each average shows where the "
+                "true average most likely lies (a 95 % interval): with few answers it is wide."
+            ),
+            styles["body"],
+        ),
+        Paragraph(
+            _(
+                "A change since the last round is only called a change when it is larger than this "
+                "uncertainty; otherwise the report says “no reliable change”."
+            ),
+            styles["body"],
+        ),
+        Paragraph(
+            _(
+                "To protect each person, no figure is shown that rests on fewer than %(k)s "
+                "answers; sometimes a second figure is hidden too, so the first cannot be "
+                "worked out.",
+                k=report.min_cell,
+            ),
+            styles["body"],
+        ),
+    ]
+
+
+def _too_few() -> str:
+    return _("too few answers to show")
+
+
+def _response(report: SiteReport, styles: dict) -> list:
+    rows = [[_("Who"), _("Invited"), _("Completed"), _("Response rate")]]
+    for group, name in ((Group.CHILD, _("Children")), (Group.STAFF, _("Staff"))):
+        counts = report.response[group]
+        if counts.completed < report.min_cell:
+            rows.append([name, str(counts.invited), _too_few(), ""])
+        else:
+            rate = f"{100 * (counts.rate or 0):.0f} %"
+            rows.append([name, str(counts.invited), str(counts.completed), rate])
+    return [
+        Paragraph(_("Response rates"), styles["h1"]),
+        _table(rows, [50 * mm, 35 * mm, 45 * mm, 40 * mm]),
+    ]
+
+
+def _table(rows: list[list[str]], widths: list[float]) -> Table:
+    regular, bold = register_pdf_fonts()
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), regular, 9.5),
+                ("FONT", (0, 0), (-1, 0), bold, 9.5),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.2, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _estimate_text(estimate, hidden: bool = False) -> str:  # type: ignore[no-untyped-def]
+    if hidden or estimate is None:
+        return _too_few()
+    return f"{estimate.mean:.1f} ({estimate.low:.1f}–{estimate.high:.1f})"
+
+
+def _change_text(figures: ScoreFigures) -> str:
+    if figures.change is None:
+        return "–"
+    if not figures.change.reliable:
+        return _("no reliable change")
+    return f"{figures.change.difference:+.1f}"
+
+
+def _scores(report: SiteReport, styles: dict) -> list:
+    story = [Paragraph(_("Scores"), styles["h1"])]
+    language = report.language
+    for figures in report.scores:
+        heading = f"{figures.instrument.title[language]}: {figures.label[language]}"
+        rows = [
+            [_("Group"), _("Average (95 % interval)"), _("Change since last round")],
+            [
+                report.site.name,
+                _estimate_text(figures.site, figures.site_hidden),
+                _change_text(figures),
+            ],
+            [_("All sites"), _estimate_text(figures.all_sites), ""],
+            [
+                _("This site, last round"),
+                _estimate_text(figures.previous) if report.previous_round else "–",
+                "",
+            ],
+        ]
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(heading, styles["h2"]),
+                    _table(rows, [60 * mm, 55 * mm, 55 * mm]),
+                    Spacer(1, 2 * mm),
+                    _dot_chart(
+                        [
+                            (report.site.name, None if figures.site_hidden else figures.site),
+                            (_("All sites"), figures.all_sites),
+                            (_("Last round"), figures.previous),
+                        ],
+                        figures.low,
+                        figures.high,
+                        total_row=1,
+                    ),
+                ]
+            )
+        )
+    return story
+
+
+def _dot_chart(
+    rows: list[tuple[str, Estimate | None]], low: float, high: float, total_row: int
+) -> Drawing:
+    """Averages as dots with interval lines on the score's range; greyscale, names beside.
+
+    The table above the chart gives the same numbers as text.
+    """
+    regular, _bold = register_pdf_fonts()
+    height = 9 * mm * len(rows) + 8 * mm
+    drawing = Drawing(WIDTH, height)
+    left, right = 55 * mm, WIDTH - 5 * mm
+    scale = (right - left) / (high - low)
+    for tick in range(int(low), int(high) + 1):
+        x = left + (tick - low) * scale
+        drawing.add(Line(x, 6 * mm, x, height, strokeColor=colors.Color(0.85, 0.85, 0.85)))
+        drawing.add(
+            String(x, 1.5 * mm, str(tick), fontName=regular, fontSize=8, textAnchor="middle")
+        )
+    for index, (name, estimate) in enumerate(rows):
+        y = height - (index + 1) * 9 * mm
+        drawing.add(String(0, y - 1 * mm, name[:38], fontName=regular, fontSize=8.5))
+        if estimate is None:
+            drawing.add(
+                String(
+                    left, y - 1 * mm, _too_few(), fontName=regular, fontSize=8, fillColor=GREYS[1]
+                )
+            )
+            continue
+        x_low = left + (max(estimate.low, low) - low) * scale
+        x_high = left + (min(estimate.high, high) - low) * scale
+        drawing.add(Line(x_low, y, x_high, y, strokeColor=GREYS[1], strokeWidth=2))
+        marker = _square if index == total_row else Circle
+        drawing.add(marker(left + (estimate.mean - low) * scale, y, 2.2 * mm))
+    return drawing
+
+
+def _square(x: float, y: float, size: float) -> Rect:
+    return Rect(
+        x - size, y - size, 2 * size, 2 * size, fillColor=colors.white, strokeColor=colors.black
+    )
+
+
+def _items(report: SiteReport, styles: dict) -> list:
+    story = [PageBreak(), Paragraph(_("How the answers spread"), styles["h1"])]
+    language = report.language
+    for distribution in report.items:
+        text = distribution.item.text[language]
+        story.append(Paragraph(f"{distribution.item.id}: {text}", styles["small"]))
+        if distribution.hidden:
+            story.append(Paragraph(_too_few(), styles["small"]))
+        else:
+            story.append(_stacked_bar(distribution, language))
+            parts = [
+                f"{label[language]} {100 * share:.0f} %"
+                for label, share in zip(distribution.labels, distribution.shares, strict=True)
+            ]
+            story.append(Paragraph(" · ".join(parts), styles["small"]))
+        story.append(Spacer(1, 2 * mm))
+    return story
+
+
+def _stacked_bar(distribution: ItemDistribution, language: str) -> Drawing:
+    drawing = Drawing(WIDTH, 6 * mm)
+    x = 0.0
+    shades = GREYS[:: max(1, len(GREYS) // len(distribution.shares))][: len(distribution.shares)]
+    for share, shade in zip(distribution.shares, reversed(shades), strict=False):
+        width = share * WIDTH
+        drawing.add(
+            Rect(x, 0, width, 5 * mm, fillColor=shade, strokeColor=colors.white, strokeWidth=0.5)
+        )
+        x += width
+    return drawing
+
+
+def _child_page(report: SiteReport, styles: dict) -> list:
+    """A page staff can show the children: big faces and short sentences."""
+    language = report.language
+    children = [d for d in report.items if d.instrument.respondent is Group.CHILD and not d.hidden]
+    story = [PageBreak(), Paragraph(_("This is what you told us"), styles["title"])]
+    if not children:
+        story.append(
+            Paragraph(
+                _("Too few of you answered for us to show anything. Thank you all the same!"),
+                styles["child"],
+            )
+        )
+        return story
+    for distribution in children[:6]:
+        top = max(range(len(distribution.shares)), key=lambda index: distribution.shares[index])
+        answer = distribution.labels[top][language]
+        sentence = _(
+            "Most of you said “%(answer)s” to: %(question)s",
+            answer=answer,
+            question=distribution.item.text[language],
+        )
+        position = top / max(1, len(distribution.shares) - 1)
+        if distribution.item.reverse:
+            position = 1 - position
+        story.append(
+            Table(
+                [[_face(position), Paragraph(sentence, styles["child"])]],
+                colWidths=[30 * mm, WIDTH - 30 * mm],
+            )
+        )
+    story.append(Paragraph(_("Thank you for answering!"), styles["child"]))
+    return story
+
+
+def _face(position: float) -> Drawing:
+    """A line face: a sad mouth at 0, a happy one at 1 (drawn for this project)."""
+    drawing = Drawing(24 * mm, 24 * mm)
+    centre, radius = 12 * mm, 11 * mm
+    drawing.add(
+        Circle(
+            centre, centre, radius, fillColor=colors.white, strokeColor=colors.black, strokeWidth=2
+        )
+    )
+    for dx in (-4 * mm, 4 * mm):
+        drawing.add(Circle(centre + dx, centre + 3 * mm, 1.2 * mm, fillColor=colors.black))
+    if position >= 0.5:
+        drawing.add(
+            Wedge(
+                centre,
+                centre - 1 * mm,
+                5 * mm,
+                200,
+                340,
+                fillColor=colors.black,
+                strokeColor=colors.black,
+            )
+        )
+    else:
+        drawing.add(
+            Wedge(
+                centre,
+                centre - 7 * mm,
+                5 * mm,
+                20 + 40 * position,
+                160 - 40 * position,
+                fillColor=None,
+                strokeColor=colors.black,
+                strokeWidth=2,
+            )
+        )
+    return drawing
