@@ -38,6 +38,9 @@ chromium: $(BIN)/.installed-test
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
+	@if ! command -v pdftoppm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	fi
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff format --check .

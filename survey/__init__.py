@@ -78,12 +78,14 @@ def _register_blueprints(app: Flask) -> None:
     from survey.admin import bp as admin_bp
     from survey.exports.views import bp as exports_bp
     from survey.main import bp as main_bp
+    from survey.reports.views import bp as reports_bp
     from survey.respond import bp as respond_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -28,7 +28,8 @@ def other_study(world):
 
 
 def admin_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
+    guarded = ("admin.", "exports.", "reports.")
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(guarded)]
 
 
 def fill(rule, ids):

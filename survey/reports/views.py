@@ -1,0 +1,74 @@
+"""Downloading feedback reports: evaluators and administrators once a round is closed,
+a site's coordinator once it is released."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, make_response
+from flask_login import current_user
+
+from survey import audit
+from survey.admin.access import ALL_ROLES, STUDY_ROLES, deny, get_round, get_site, requires
+from survey.extensions import db
+from survey.models import Role, Round, RoundStatus
+from survey.reports.build import build_all_sites_report, build_site_report
+from survey.reports.cli import report_filename
+from survey.reports.pdf import render_all_sites_report, render_site_report
+
+bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
+
+#: Statuses in which each role may download reports.
+AVAILABLE = {
+    Role.ADMIN: (RoundStatus.CLOSED, RoundStatus.RELEASED),
+    Role.EVALUATOR: (RoundStatus.CLOSED, RoundStatus.RELEASED),
+    Role.COORDINATOR: (RoundStatus.RELEASED,),
+}
+
+
+def may_download(round_: Round) -> bool:
+    """Tell whether the signed-in user may download the round's reports now."""
+    return round_.status in AVAILABLE[current_user.role]
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/<int:round_id>/sites/<int:site_id>.pdf")
+@requires(*ALL_ROLES)
+def download_site_report(round_id: int, site_id: int) -> Response:
+    """Return one site's feedback report for a round."""
+    round_, site = get_round(round_id), get_site(site_id)
+    if site.study_id != round_.study_id:
+        abort(404)
+    if not may_download(round_):
+        deny(403)
+    content = render_site_report(build_site_report(site, round_, "da", date.today()))
+    audit.record(
+        "report.download",
+        actor_user_id=current_user.id,
+        object_type="site",
+        object_id=site.id,
+        round=round_.name,
+    )
+    db.session.commit()
+    return _pdf(content, report_filename(site))
+
+
+@bp.get("/<int:round_id>/all-sites.pdf")
+@requires(*STUDY_ROLES)
+def download_all_sites_report(round_id: int) -> Response:
+    """Return the all-sites report of a round."""
+    round_ = get_round(round_id)
+    if not may_download(round_):
+        deny(403)
+    content = render_all_sites_report(build_all_sites_report(round_, "da", date.today()))
+    audit.record(
+        "report.download", actor_user_id=current_user.id, object_type="round", object_id=round_.id
+    )
+    db.session.commit()
+    return _pdf(content, "all-sites.pdf")

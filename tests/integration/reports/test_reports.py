@@ -1,0 +1,226 @@
+"""Feedback PDFs read back: numbers against the database, suppression, letters, metadata."""
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import sqlalchemy as sa
+
+from survey import accounts
+from survey.demo import create_demo
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    Group,
+    Participant,
+    Role,
+    RoundStatus,
+    Study,
+    Submission,
+    SubmissionStatus,
+)
+from survey.reports.build import build_all_sites_report, build_site_report
+from survey.reports.pdf import render_all_sites_report, render_site_report
+from tests.conftest import missing
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+DAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(app):
+    create_demo()
+    db.session.commit()
+    return db.session.scalar(sa.select(Study).where(Study.slug == "demo"))
+
+
+def baseline(study):
+    return next(r for r in study.rounds if r.name == "baseline")
+
+
+def pdf_text(content: bytes) -> tuple[str, dict, object]:
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        return text, pdf.metadata, pdf.doc.catalog.get("Lang")
+
+
+def support_mean(site, round_):
+    """The staff support score (mean of sw_04 and sw_05, both required), computed by hand."""
+    per_person: dict[int, list[int]] = {}
+    rows = db.session.execute(
+        sa.select(Submission.id, Answer.item_id, Answer.value)
+        .join(Answer)
+        .join(Participant)
+        .where(
+            Submission.round_id == round_.id,
+            Submission.status == SubmissionStatus.COMPLETED,
+            Participant.site_id == site.id,
+            Answer.item_id.in_(["sw_04", "sw_05"]),
+            Answer.value.is_not(None),
+        )
+    )
+    for submission_id, _item, value in rows:
+        per_person.setdefault(submission_id, []).append(value)
+    scores = [sum(values) / 2 for values in per_person.values() if len(values) == 2]
+    return sum(scores) / len(scores), len(scores)
+
+
+def test_site_report_numbers_match_an_independent_calculation(app, demo):
+    round_ = baseline(demo)
+    site = demo.sites[0]
+    text, _metadata, _lang = pdf_text(
+        render_site_report(build_site_report(site, round_, "da", DAY))
+    )
+    mean, n = support_mean(site, round_)
+    assert n >= 5
+    assert f"{mean:.1f} (" in text
+    assert "Svarprocenter" in text
+    assert "Døgninstitutionen Egebakken" in text  # æ, ø and å come back as letters
+    assert "Hvordan har du det?" in text
+    assert "Det er det, I har fortalt os" in text
+
+
+def test_small_groups_are_suppressed_and_their_numbers_appear_nowhere(app, demo):
+    round_ = baseline(demo)
+    site = demo.sites[2]
+    staff = db.session.scalars(
+        sa.select(Submission)
+        .join(Participant)
+        .where(
+            Submission.round_id == round_.id,
+            Participant.site_id == site.id,
+            Participant.group == Group.STAFF,
+        )
+    ).all()
+    for submission in staff[3:]:
+        db.session.delete(submission)  # leave three staff answers at this site
+    db.session.commit()
+    text, _metadata, _lang = pdf_text(
+        render_site_report(build_site_report(site, round_, "da", DAY))
+    )
+    assert "for få svar til at vise" in text
+    report = build_site_report(site, round_, "da", DAY)
+    hidden = [figures for figures in report.scores if figures.instrument.key == "staff_wellbeing"]
+    assert all(figures.site_hidden for figures in hidden)
+    all_sites = build_all_sites_report(round_, "da", DAY)
+    all_text, _m, _l = pdf_text(render_all_sites_report(all_sites))
+    for score in all_sites.scores:
+        if score.instrument.key != "staff_wellbeing":
+            continue
+        shown = [row for row in score.sites if row.estimate is not None]
+        hidden_rows = [row for row in score.sites if row.estimate is None and row.n > 0]
+        assert hidden_rows
+        # Complementary suppression: never exactly one hidden site beside a shown total.
+        assert len(hidden_rows) != 1 or score.total.estimate is None
+        assert len(shown) + len(hidden_rows) <= len(score.sites)
+    assert "for få svar til at vise" in all_text
+
+
+def test_reports_have_metadata_language_and_page_numbers(app, demo):
+    content = render_site_report(build_site_report(demo.sites[0], baseline(demo), "en", DAY))
+    text, metadata, lang = pdf_text(content)
+    assert metadata["Title"] == "Feedback report – Døgninstitutionen Egebakken"
+    assert metadata["Author"] == "Safe everyday life"
+    assert str(lang).strip("/'b") == "en"
+    assert "Page 1" in text and "Page 2" in text
+    assert "How to read this report" in text
+
+
+def test_same_data_and_date_give_identical_files(app, demo):
+    site, round_ = demo.sites[1], baseline(demo)
+    first = render_site_report(build_site_report(site, round_, "da", DAY))
+    second = render_site_report(build_site_report(site, round_, "da", DAY))
+    assert first == second
+    assert render_all_sites_report(
+        build_all_sites_report(round_, "da", DAY)
+    ) == render_all_sites_report(build_all_sites_report(round_, "da", DAY))
+
+
+def test_page_one_renders_to_png(app, demo, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        missing("pdftoppm (Debian package poppler-utils)")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_site_report(build_site_report(demo.sites[0], baseline(demo), "da", DAY)))
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(ARTIFACTS / "report-page"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    image = next(ARTIFACTS.glob("report-page*.png"))
+    assert image.stat().st_size > 10_000
+
+
+def test_cli_writes_a_pdf_per_site_and_all_sites(runner, demo, tmp_path):
+    result = runner.invoke(
+        args=[
+            "reports",
+            "--study",
+            "demo",
+            "--round",
+            "baseline",
+            "--date",
+            "2026-11-23",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in tmp_path.glob("*.pdf"))
+    assert "all-sites.pdf" in names
+    assert len(names) == 4
+    bad = runner.invoke(
+        args=["reports", "--study", "demo", "--round", "nope", "--out", str(tmp_path)]
+    )
+    assert bad.exit_code == 2
+
+
+@pytest.fixture
+def users(demo):
+    accounts.create_user("sara@example.org", Role.EVALUATOR, "a password long enough")
+    accounts.create_user(
+        "mette@example.org", Role.COORDINATOR, "a password long enough", demo.sites[0]
+    )
+    db.session.commit()
+
+
+def sign_in(make_app, email):
+    client = make_app().test_client()
+    client.post("/admin/login", data={"email": email, "password": "a password long enough"})
+    return client
+
+
+def test_who_may_download_reports_when(make_app, demo, users):
+    round_, mine, theirs = baseline(demo), demo.sites[0], demo.sites[1]
+    round_id, mine_id, theirs_id = round_.id, mine.id, theirs.id
+    evaluator = sign_in(make_app, "sara@example.org")
+    coordinator = sign_in(make_app, "mette@example.org")
+    site_url = f"/admin/reports/{round_id}/sites/{mine_id}.pdf"
+    assert evaluator.get(site_url).status_code == 200  # closed: evaluators may
+    assert evaluator.get(f"/admin/reports/{round_id}/all-sites.pdf").status_code == 200
+    assert coordinator.get(site_url).status_code == 403  # not released yet
+    round_ = db.session.get(type(round_), round_id)
+    round_.release()
+    db.session.commit()
+    response = coordinator.get(site_url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert coordinator.get(f"/admin/reports/{round_id}/sites/{theirs_id}.pdf").status_code == 404
+    assert coordinator.get(f"/admin/reports/{round_id}/all-sites.pdf").status_code == 403
+    assert RoundStatus.RELEASED is db.session.get(type(round_), round_id).status
