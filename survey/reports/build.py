@@ -11,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload, selectinload
 
 from survey.admin.dashboard import GroupCounts, response_counts
 from survey.extensions import db
@@ -120,6 +121,7 @@ def _completed(round_: Round) -> list[Submission]:
         .join(Participant)
         .where(Submission.round_id == round_.id, Submission.status == SubmissionStatus.COMPLETED)
         .order_by(Participant.site_id, Participant.id)
+        .options(selectinload(Submission.answers), joinedload(Submission.participant))
     )
     return list(db.session.scalars(query))
 
@@ -161,57 +163,70 @@ def build_site_report(
     site: Site, round_: Round, language: str = "da", generated_on: date | None = None
 ) -> SiteReport:
     """Collect a site's figures for a round, with suppression applied."""
+    return build_site_reports(round_, [site], language, generated_on)[0]
+
+
+def build_site_reports(
+    round_: Round, sites: list[Site], language: str = "da", generated_on: date | None = None
+) -> list[SiteReport]:
+    """Collect the figures of several sites for a round; shared figures are computed once."""
     k = current_app.config["MIN_CELL"]
     registry = get_registry()
-    sites = list(round_.study.sites)
-    counts = {row.site.id: row.groups for row in response_counts(round_, sites)}
-    report = SiteReport(
-        study=round_.study,
-        site=site,
-        round=round_,
-        previous_round=previous_round(round_),
-        language=language,
-        generated_on=generated_on or date.today(),
-        min_cell=k,
-        response=counts[site.id],
-    )
+    all_sites = list(round_.study.sites)
+    counts = {row.site.id: row.groups for row in response_counts(round_, all_sites)}
+    earlier_round = previous_round(round_)
     now = _scores_by_site(round_)
-    before = _scores_by_site(report.previous_round) if report.previous_round else {}
-    for choice in round_.instruments:
-        instrument = registry.get(choice.instrument_key, choice.instrument_version)
-        for score in instrument.scores:
-            per_site = now.get((instrument.key, score.id), {})
-            sizes = {site_.id: len(per_site.get(site_.id, [])) for site_ in sites}
-            hidden = suppress(sizes, k)
-            values = per_site.get(site.id, [])
-            everyone = [value for site_values in per_site.values() for value in site_values]
-            site_estimate = (
-                None if not hidden.shows(site.id) or len(values) < k else estimate(values)
-            )
-            earlier = before.get((instrument.key, score.id), {}).get(site.id, [])
-            previous_estimate = estimate(earlier) if len(earlier) >= k else None
-            low, high = score_range(instrument, score)
-            report.scores.append(
-                ScoreFigures(
-                    instrument=instrument,
-                    score_id=score.id,
-                    label=score.label,
-                    low=low,
-                    high=high,
-                    site=site_estimate,
-                    all_sites=estimate(everyone)
-                    if len(everyone) >= k and not hidden.total_hidden
-                    else None,
-                    previous=previous_estimate,
-                    change=change(previous_estimate, site_estimate)
-                    if previous_estimate and site_estimate
-                    else None,
-                    site_hidden=site_estimate is None,
-                    site_n=len(values),
+    before = _scores_by_site(earlier_round) if earlier_round else {}
+    instruments = [registry.get(c.instrument_key, c.instrument_version) for c in round_.instruments]
+    reports = []
+    for site in sites:
+        report = SiteReport(
+            study=round_.study,
+            site=site,
+            round=round_,
+            previous_round=earlier_round,
+            language=language,
+            generated_on=generated_on or date.today(),
+            min_cell=k,
+            response=counts[site.id],
+        )
+        for instrument in instruments:
+            for score in instrument.scores:
+                report.scores.append(
+                    _site_score(instrument, score, site, all_sites, now, before, k)
                 )
-            )
-        report.items += _distributions(instrument, site, round_, k)
-    return report
+            report.items += _distributions(instrument, site, round_, k)
+        reports.append(report)
+    return reports
+
+
+def _site_score(
+    instrument: Instrument, score, site: Site, sites: list[Site], now: dict, before: dict, k: int
+) -> ScoreFigures:  # type: ignore[no-untyped-def]
+    per_site = now.get((instrument.key, score.id), {})
+    sizes = {site_.id: len(per_site.get(site_.id, [])) for site_ in sites}
+    hidden = suppress(sizes, k)
+    values = per_site.get(site.id, [])
+    everyone = [value for site_values in per_site.values() for value in site_values]
+    site_estimate = None if not hidden.shows(site.id) or len(values) < k else estimate(values)
+    earlier = before.get((instrument.key, score.id), {}).get(site.id, [])
+    previous_estimate = estimate(earlier) if len(earlier) >= k else None
+    low, high = score_range(instrument, score)
+    return ScoreFigures(
+        instrument=instrument,
+        score_id=score.id,
+        label=score.label,
+        low=low,
+        high=high,
+        site=site_estimate,
+        all_sites=estimate(everyone) if len(everyone) >= k and not hidden.total_hidden else None,
+        previous=previous_estimate,
+        change=change(previous_estimate, site_estimate)
+        if previous_estimate and site_estimate
+        else None,
+        site_hidden=site_estimate is None,
+        site_n=len(values),
+    )
 
 
 def _rows(names: dict[object, str], values: dict[object, list[float]], k: int) -> list[ScoreRow]:

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from survey.extensions import db
 from survey.models import Round, Site, Study
-from survey.reports.build import build_all_sites_report, build_site_report
+from survey.reports.build import build_all_sites_report, build_site_reports
 from survey.reports.pdf import render_all_sites_report, render_site_report
 
 
@@ -60,9 +60,9 @@ def reports_command(
         _fail(f"The study has no site {site_name!r}.")
     day: date | None = made_on.date() if made_on else None
     out.mkdir(parents=True, exist_ok=True)
-    for site in sites:
-        path = out / report_filename(site)
-        path.write_bytes(render_site_report(build_site_report(site, round_, language, day)))
+    for report in build_site_reports(round_, sites, language, day):
+        path = out / report_filename(report.site)
+        path.write_bytes(render_site_report(report))
         click.echo(f"Wrote {path}.")
     if site_name is None:
         path = out / "all-sites.pdf"

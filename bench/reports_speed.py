@@ -1,0 +1,153 @@
+"""Time to make every site report plus the all-sites report (issue 8: under 10 seconds)
+for a round of 10 sites x 40 respondents x 60 items.
+
+Run: .venv/bin/python bench/reports_speed.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES, PEOPLE, ITEMS = 10, 40, 60
+
+
+def instrument_file(folder: Path) -> None:
+    """Write a 60-item staff instrument with two scores into a deployment folder."""
+    items = [
+        {
+            "id": f"bx_{n:02}",
+            "scale": "agree5",
+            "text": {"da": f"Udsagn {n}.", "en": f"Statement {n}."},
+        }
+        for n in range(1, ITEMS + 1)
+    ]
+    data = {
+        "key": "bench_staff",
+        "version": 1,
+        "respondent": "staff",
+        "prefix": "bx",
+        "title": {"da": "Benchmark", "en": "Benchmark"},
+        "intro": {"da": "Til måling.", "en": "For measuring."},
+        "items": items,
+        "scores": [
+            {
+                "id": "first",
+                "label": {"da": "Første", "en": "First"},
+                "method": "mean",
+                "items": [i["id"] for i in items[:30]],
+            },
+            {
+                "id": "second",
+                "label": {"da": "Anden", "en": "Second"},
+                "method": "mean",
+                "items": [i["id"] for i in items[30:]],
+            },
+        ],
+    }
+    (folder / "bench_staff.v1.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
+
+
+def main() -> None:
+    """Fill a database, then time the reports."""
+    with tempfile.TemporaryDirectory(prefix="survey-reports-bench-") as folder:
+        instruments = Path(folder) / "instruments"
+        instruments.mkdir()
+        instrument_file(instruments)
+        os.environ["INSTRUMENTS_PATH"] = str(instruments)
+        import sqlalchemy as sa
+
+        from survey import create_app
+        from survey.extensions import db
+        from survey.models import (
+            Answer,
+            Group,
+            Participant,
+            Round,
+            RoundInstrument,
+            Site,
+            Study,
+            Submission,
+        )
+        from survey.reports.build import build_all_sites_report, build_site_reports
+        from survey.reports.pdf import render_all_sites_report, render_site_report
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db"})
+        rng = random.Random(8)  # noqa: S311  (reproducible fake answers)
+        now = datetime.now(UTC)
+        with app.app_context():
+            db.create_all()
+            study = Study(slug="bench", name="Benchmark")
+            study.sites = [Site(name=f"Sted {n}") for n in range(1, SITES + 1)]
+            round_ = Round(name="baseline")
+            round_.instruments.append(
+                RoundInstrument(
+                    group=Group.STAFF, instrument_key="bench_staff", instrument_version=1
+                )
+            )
+            study.rounds.append(round_)
+            db.session.add(study)
+            db.session.flush()
+            round_.open()
+            for site in study.sites:
+                for n in range(PEOPLE):
+                    participant = Participant(
+                        study_id=study.id,
+                        site=site,
+                        group=Group.STAFF,
+                        code_hash=hashlib.sha256(f"{site.id}-{n}".encode()).hexdigest(),
+                    )
+                    submission = Submission(
+                        id=uuid.uuid4(),
+                        participant=participant,
+                        round=round_,
+                        status="completed",
+                        completed_at=now,
+                    )
+                    submission.answers = [
+                        Answer(
+                            instrument_key="bench_staff",
+                            instrument_version=1,
+                            item_id=f"bx_{i:02}",
+                            scale="agree5",
+                            value=rng.randint(1, 5),
+                        )
+                        for i in range(1, ITEMS + 1)
+                    ]
+                    db.session.add(submission)
+            round_.close()
+            db.session.commit()
+            answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
+            with app.test_request_context():
+                started = time.perf_counter()
+                reports = build_site_reports(round_, list(study.sites), "da", date.today())
+                sizes = [len(render_site_report(report)) for report in reports]
+                sizes.append(
+                    len(render_all_sites_report(build_all_sites_report(round_, "da", date.today())))
+                )
+                seconds = time.perf_counter() - started
+        line = (
+            f"| {SITES} sites × {PEOPLE} respondents × {ITEMS} items ({answers:,} answers) | "
+            f"{len(sizes)} PDFs | {seconds:.2f} s | 10 s |"
+        )
+        print(line)
+        (ROOT / "bench" / "results" / "reports-speed.md").write_text(
+            "# Report speed benchmark\n\n`bench/reports_speed.py`, SQLite, "
+            f"{date.today()}.\n\n| round | output | time | limit |\n|---|---|---|---|\n{line}\n",
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
