@@ -41,6 +41,19 @@ class TransactionEndingClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Hash test passwords with argon2id at its lowest cost: same code path, far less time."""
+    from argon2 import PasswordHasher
+
+    from survey import passwords
+
+    production = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = production
+
+
 def missing(what: str) -> None:
     """Fail under CI (nothing may be skipped there), else skip: the test needs ``what``."""
     if IN_CI:
