@@ -12,9 +12,10 @@ import click
 
 from survey.config import from_environment
 from survey.instruments import instrument_folders
-from survey.instruments.checks import lock_wording, readability
+from survey.instruments.checks import readability
 from survey.instruments.codebook import render_html, render_markdown
 from survey.instruments.loader import load_path, load_registry
+from survey.instruments.lock import lock_wording
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from survey.instruments import checks
+from survey.instruments import checks, lock
 from survey.instruments.model import Instrument, Scale
 from survey.instruments.problems import Problem
 from survey.instruments.schema import InstrumentSchema, ScaleLibrarySchema, make_scales
@@ -80,7 +80,7 @@ def load_folder(folder: Path) -> tuple[list[Instrument], list[Problem]]:
         problems.append(
             Problem(str(folder), None, f"holds no instrument files ({INSTRUMENT_GLOB})")
         )
-    problems += checks.check_wording_lock(folder, instruments)
+    problems += lock.check_wording_lock(folder, instruments)
     return instruments, problems
 
 

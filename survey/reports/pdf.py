@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String, Wedge
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -26,11 +25,8 @@ from reportlab.platypus import (
 
 from survey.fonts import register_pdf_fonts
 from survey.models import Group
-from survey.reports.build import AllSitesReport, ItemDistribution, ScoreFigures, SiteReport
-from survey.reports.stats import Estimate
-
-GREYS = [colors.Color(v, v, v) for v in (0.15, 0.35, 0.55, 0.72, 0.87)]
-WIDTH = A4[0] - 40 * mm
+from survey.reports.build import AllSitesReport, ScoreFigures, SiteReport
+from survey.reports.charts import WIDTH, dot_chart, face, stacked_bar
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -107,7 +103,7 @@ def render_all_sites_report(report: AllSitesReport) -> bytes:
                 ),
                 _table(table_rows, [70 * mm, 30 * mm, 70 * mm]),
                 Spacer(1, 2 * mm),
-                _dot_chart(chart_rows, score.low, score.high, total_row=len(chart_rows) - 1),
+                dot_chart(chart_rows, score.low, score.high, len(chart_rows) - 1, _too_few()),
             ]
             if score.by_assistance:
                 mode_rows = [[_("How the children answered"), _("Average (95 % interval)")]]
@@ -274,7 +270,7 @@ def _scores(report: SiteReport, styles: dict) -> list:
                     Paragraph(heading, styles["h2"]),
                     _table(rows, [60 * mm, 55 * mm, 55 * mm]),
                     Spacer(1, 2 * mm),
-                    _dot_chart(
+                    dot_chart(
                         [
                             (report.site.name, None if figures.site_hidden else figures.site),
                             (_("All sites"), figures.all_sites),
@@ -283,53 +279,12 @@ def _scores(report: SiteReport, styles: dict) -> list:
                         figures.low,
                         figures.high,
                         total_row=1,
+                        empty=_too_few(),
                     ),
                 ]
             )
         )
     return story
-
-
-def _dot_chart(
-    rows: list[tuple[str, Estimate | None]], low: float, high: float, total_row: int
-) -> Drawing:
-    """Averages as dots with interval lines on the score's range; greyscale, names beside.
-
-    The table above the chart gives the same numbers as text.
-    """
-    regular, _bold = register_pdf_fonts()
-    height = 9 * mm * len(rows) + 8 * mm
-    drawing = Drawing(WIDTH, height)
-    left, right = 55 * mm, WIDTH - 5 * mm
-    scale = (right - left) / (high - low)
-    for tick in range(int(low), int(high) + 1):
-        x = left + (tick - low) * scale
-        drawing.add(Line(x, 6 * mm, x, height, strokeColor=colors.Color(0.85, 0.85, 0.85)))
-        drawing.add(
-            String(x, 1.5 * mm, str(tick), fontName=regular, fontSize=8, textAnchor="middle")
-        )
-    for index, (name, estimate) in enumerate(rows):
-        y = height - (index + 1) * 9 * mm
-        drawing.add(String(0, y - 1 * mm, name[:38], fontName=regular, fontSize=8.5))
-        if estimate is None:
-            drawing.add(
-                String(
-                    left, y - 1 * mm, _too_few(), fontName=regular, fontSize=8, fillColor=GREYS[1]
-                )
-            )
-            continue
-        x_low = left + (max(estimate.low, low) - low) * scale
-        x_high = left + (min(estimate.high, high) - low) * scale
-        drawing.add(Line(x_low, y, x_high, y, strokeColor=GREYS[1], strokeWidth=2))
-        marker = _square if index == total_row else Circle
-        drawing.add(marker(left + (estimate.mean - low) * scale, y, 2.2 * mm))
-    return drawing
-
-
-def _square(x: float, y: float, size: float) -> Rect:
-    return Rect(
-        x - size, y - size, 2 * size, 2 * size, fillColor=colors.white, strokeColor=colors.black
-    )
 
 
 def _items(report: SiteReport, styles: dict) -> list:
@@ -341,7 +296,7 @@ def _items(report: SiteReport, styles: dict) -> list:
         if distribution.hidden:
             story.append(Paragraph(_too_few(), styles["small"]))
         else:
-            story.append(_stacked_bar(distribution, language))
+            story.append(stacked_bar(distribution))
             parts = [
                 f"{label[language]} {100 * share:.0f} %"
                 for label, share in zip(distribution.labels, distribution.shares, strict=True)
@@ -349,19 +304,6 @@ def _items(report: SiteReport, styles: dict) -> list:
             story.append(Paragraph(" · ".join(parts), styles["small"]))
         story.append(Spacer(1, 2 * mm))
     return story
-
-
-def _stacked_bar(distribution: ItemDistribution, language: str) -> Drawing:
-    drawing = Drawing(WIDTH, 6 * mm)
-    x = 0.0
-    shades = GREYS[:: max(1, len(GREYS) // len(distribution.shares))][: len(distribution.shares)]
-    for share, shade in zip(distribution.shares, reversed(shades), strict=False):
-        width = share * WIDTH
-        drawing.add(
-            Rect(x, 0, width, 5 * mm, fillColor=shade, strokeColor=colors.white, strokeWidth=0.5)
-        )
-        x += width
-    return drawing
 
 
 def _child_page(report: SiteReport, styles: dict) -> list:
@@ -390,48 +332,9 @@ def _child_page(report: SiteReport, styles: dict) -> list:
             position = 1 - position
         story.append(
             Table(
-                [[_face(position), Paragraph(sentence, styles["child"])]],
+                [[face(position), Paragraph(sentence, styles["child"])]],
                 colWidths=[30 * mm, WIDTH - 30 * mm],
             )
         )
     story.append(Paragraph(_("Thank you for answering!"), styles["child"]))
     return story
-
-
-def _face(position: float) -> Drawing:
-    """A line face: a sad mouth at 0, a happy one at 1 (drawn for this project)."""
-    drawing = Drawing(24 * mm, 24 * mm)
-    centre, radius = 12 * mm, 11 * mm
-    drawing.add(
-        Circle(
-            centre, centre, radius, fillColor=colors.white, strokeColor=colors.black, strokeWidth=2
-        )
-    )
-    for dx in (-4 * mm, 4 * mm):
-        drawing.add(Circle(centre + dx, centre + 3 * mm, 1.2 * mm, fillColor=colors.black))
-    if position >= 0.5:
-        drawing.add(
-            Wedge(
-                centre,
-                centre - 1 * mm,
-                5 * mm,
-                200,
-                340,
-                fillColor=colors.black,
-                strokeColor=colors.black,
-            )
-        )
-    else:
-        drawing.add(
-            Wedge(
-                centre,
-                centre - 7 * mm,
-                5 * mm,
-                20 + 40 * position,
-                160 - 40 * position,
-                fillColor=None,
-                strokeColor=colors.black,
-                strokeWidth=2,
-            )
-        )
-    return drawing

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__, url_prefix="/respond")
 
-from survey.respond import views  # noqa: E402, F401  (routes register themselves on bp)
+from survey.respond import staff_views, views  # noqa: E402, F401  (routes register on bp)

@@ -256,6 +256,15 @@ def _upsert(
     db.session.execute(statement)
 
 
+def first_staff_page(submission: Submission) -> int:
+    """Return the page (instrument) of the first unanswered staff question, or the first page."""
+    index = first_unanswered(submission)
+    if index is None:
+        return 0
+    key = questions(submission)[index].instrument.key
+    return next(n for n, instrument in enumerate(instruments(submission)) if instrument.key == key)
+
+
 def complete(submission: Submission) -> None:
     """Mark the submission completed (once)."""
     check_open(submission)

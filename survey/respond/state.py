@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from functools import wraps
+from typing import Any
 
-from flask import current_app, session
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from survey.extensions import db
 from survey.i18n import SESSION_KEY as LANGUAGE_KEY
@@ -63,3 +66,19 @@ def acknowledge_private(run_start: int) -> None:
     if data is not None and run_start not in data["private_ok"]:
         data["private_ok"].append(run_start)
         session.modified = True
+
+
+def needs_submission(view: Any) -> Any:
+    """Send the browser back to the code page when there is no live respondent session."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        submission = current()
+        if submission is None:
+            if request.method == "POST" and request.is_json:
+                return jsonify(error="session", redirect=url_for("respond.enter_code")), 401
+            flash(_("Your session has ended. Type your code to go on where you stopped."))
+            return redirect(url_for("respond.enter_code"), code=303)
+        return view(submission, *args, **kwargs)
+
+    return wrapped

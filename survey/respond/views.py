@@ -3,13 +3,9 @@ respond.js only enhances them (saving in the background, reading aloud, scanning
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any
-
 from flask import (
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -27,7 +23,6 @@ from survey.models import (
     AssistanceMode,
     Language,
     Layout,
-    MissingCode,
     Submission,
     SubmissionStatus,
     TalkRequest,
@@ -42,22 +37,6 @@ CODE_LIMIT = "10 per minute;30 per hour"
 # The respondent views check the CSRF token themselves, so that an expired token re-shows the
 # page with the answer given instead of an error page.
 csrf.exempt(bp)
-
-
-def needs_submission(view: Any) -> Any:
-    """Send the browser back to the code page when there is no live respondent session."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        submission = state.current()
-        if submission is None:
-            if request.method == "POST" and request.is_json:
-                return jsonify(error="session", redirect=url_for("respond.enter_code")), 401
-            flash(_("Your session has ended. Type your code to go on where you stopped."))
-            return redirect(url_for("respond.enter_code"), code=303)
-        return view(submission, *args, **kwargs)
-
-    return wrapped
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -92,11 +71,11 @@ def _entry_point(submission: Submission) -> str:
         if submission.scale_steps is None:
             return url_for("respond.setup")
         return url_for("respond.show_assent")
-    return url_for("respond.show_staff_page", page=_first_staff_page(submission))
+    return url_for("respond.show_staff_page", page=flow.first_staff_page(submission))
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-@needs_submission
+@state.needs_submission
 def setup(submission: Submission) -> str | tuple[str, int] | Response:
     """Let the adult choose how the child answers and sees the questions."""
     if not flow.is_child(submission):
@@ -134,7 +113,7 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
 
 
 @bp.route("/assent", methods=["GET", "POST"])
-@needs_submission
+@state.needs_submission
 def show_assent(submission: Submission) -> str | Response:
     """Tell the child what this is about; the child starts, or says "not today"."""
     if not flow.is_child(submission) or submission.scale_steps is None:
@@ -171,7 +150,7 @@ def _private_run_start(submission: Submission, index: int) -> int | None:
 
 
 @bp.get("/q/<int:index>")
-@needs_submission
+@state.needs_submission
 def show_question(submission: Submission, index: int) -> str | Response:
     """Show one question, with the answer already given (if any) chosen."""
     try:
@@ -220,7 +199,7 @@ def _question_page(
 
 
 @bp.post("/q/<int:index>")
-@needs_submission
+@state.needs_submission
 def answer_question(submission: Submission, index: int) -> tuple[str, int] | Response:
     """Save the answer to one question and go to the next one (or the end)."""
     try:
@@ -254,7 +233,7 @@ def _after(submission: Submission, following: int | None) -> str:
 
 
 @bp.post("/answer")
-@needs_submission
+@state.needs_submission
 def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
     """Save one answer in the background (JavaScript); return where to go next."""
     if current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -289,7 +268,7 @@ def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
 
 
 @bp.route("/private/<int:index>", methods=["GET", "POST"])
-@needs_submission
+@state.needs_submission
 def show_private(submission: Submission, index: int) -> str | Response:
     """Ask the adult to look away before questions the child answers in private."""
     run_start = _private_run_start(submission, index)
@@ -300,86 +279,6 @@ def show_private(submission: Submission, index: int) -> str | Response:
         state.acknowledge_private(run_start)
         return redirect(url_for("respond.show_question", index=index), code=303)
     return render_template("respond/private.html", form=form, submission=submission, index=index)
-
-
-def _first_staff_page(submission: Submission) -> int:
-    index = flow.first_unanswered(submission)
-    if index is None:
-        return 0
-    key = flow.questions(submission)[index].instrument.key
-    return next(
-        n for n, instrument in enumerate(flow.instruments(submission)) if instrument.key == key
-    )
-
-
-@bp.route("/staff/<int:page>", methods=["GET", "POST"])
-@needs_submission
-def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] | Response:
-    """Show one instrument as one page of fieldsets; save every answer given on it."""
-    instruments = flow.instruments(submission)
-    if flow.is_child(submission) or not 0 <= page < len(instruments):
-        abort(404)
-    instrument = instruments[page]
-    page_questions = [q for q in flow.questions(submission) if q.instrument.key == instrument.key]
-    form = ActionForm()
-    errors: dict[str, str] = {}
-    posted: dict[str, str] = {}
-    if request.method == "POST":
-        posted = {q.item.id: request.form.get(f"item_{q.item.id}", "") for q in page_questions}
-        if not form.validate_on_submit():
-            errors["_form"] = _(
-                "The page had expired. Your answers are shown again: press the button once more."
-            )
-        else:
-            errors = _save_staff_answers(submission, page_questions, posted)
-            if not errors:
-                db.session.commit()
-                if page + 1 < len(instruments):
-                    return redirect(url_for("respond.show_staff_page", page=page + 1), code=303)
-                flow.complete(submission)
-                db.session.commit()
-                return redirect(url_for("respond.show_end"), code=303)
-            db.session.rollback()
-    given = flow.answers(submission)
-    chosen = {
-        q.item.id: posted.get(q.item.id) or _stored_choice(given.get((instrument.key, q.item.id)))
-        for q in page_questions
-    }
-    page_html = render_template(
-        "respond/staff.html",
-        submission=submission,
-        instrument=instrument,
-        questions=[q for q in page_questions if flow.is_shown(q, given) or q.item.show_if],
-        shown={q.item.id for q in page_questions if flow.is_shown(q, given)},
-        chosen=chosen,
-        errors=errors,
-        form=ActionForm(formdata=None),
-        page=page,
-        pages=len(instruments),
-    )
-    return page_html, 422 if errors else 200
-
-
-def _stored_choice(answer: Any) -> str | None:
-    if answer is None or answer.missing_code is MissingCode.NOT_SHOWN:
-        return None
-    return str(answer.value) if answer.value is not None else answer.missing_code.value
-
-
-def _save_staff_answers(
-    submission: Submission, page_questions: list[flow.Question], posted: dict[str, str]
-) -> dict[str, str]:
-    errors = {}
-    for question in page_questions:
-        choice = posted.get(question.item.id)
-        if not choice or not flow.is_shown(question, flow.answers(submission)):
-            continue  # staff may leave a question open; answers to skipped ones are dropped
-        try:
-            flow.save_answer(submission, question, choice, flow.now_seq())
-        except flow.RespondError as error:
-            errors[question.item.id] = str(error)
-    flow.mark_hidden(submission, page_questions)
-    return errors
 
 
 @bp.post("/pause")
@@ -403,7 +302,7 @@ def show_not_today() -> str:
 
 
 @bp.route("/done", methods=["GET", "POST"])
-@needs_submission
+@state.needs_submission
 def show_end(submission: Submission) -> str | Response:
     """Thank the respondent, show where to talk to someone, and offer a talk with an adult."""
     form = ActionForm()
@@ -446,7 +345,7 @@ def show_goodbye() -> str:
 
 
 @bp.get("/media/<key>/<int:version>/<item_id>/<language>")
-@needs_submission
+@state.needs_submission
 def get_audio(
     submission: Submission, key: str, version: int, item_id: str, language: str
 ) -> Response:

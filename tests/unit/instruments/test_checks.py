@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from survey.instruments.checks import WORDING_LOCK, lock_wording
 from survey.instruments.loader import load_folder
+from survey.instruments.lock import WORDING_LOCK, lock_wording
 
 
 def errors(problems):

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from survey import create_app
 from survey.config import ConfigError
-from survey.instruments.checks import WORDING_LOCK
 from survey.instruments.cli import instruments_group
 from survey.instruments.loader import BUILTIN_FOLDER
+from survey.instruments.lock import WORDING_LOCK
 
 
 @pytest.fixture
