@@ -287,3 +287,45 @@ def test_reload_double_submit_and_back_never_duplicate_answers(
     page.get_by_role("button", name="Næste").click()
     expect(page.locator("h1")).to_have_text(second)
     assert count_answers(live_app, code) == 2
+
+
+FAKE_SPEECH = """
+window.__spoken = [];
+window.__highlighted = [];
+class FakeUtterance { constructor(text) { this.text = text; } }
+window.SpeechSynthesisUtterance = FakeUtterance;
+Object.defineProperty(window, "speechSynthesis", {value: {
+  getVoices: () => [{lang: "da-DK", name: "Dansk"}],
+  cancel: () => {},
+  speak: (utterance) => {
+    window.__spoken.push([utterance.text, utterance.lang]);
+    if (utterance.onstart) utterance.onstart();
+    window.__highlighted.push(document.querySelectorAll(".is-reading").length);
+    if (utterance.onend) utterance.onend();
+  },
+}});
+"""
+
+
+def test_read_aloud_reads_the_question_and_every_choice_with_highlight(page, live_server, new_code):
+    page.add_init_script(FAKE_SPEECH)
+    code = new_code()
+    enter_code(page, live_server, code)
+    set_up(page, extra=["Læs hvert spørgsmål højt"])
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator("h1")).to_have_text("Er du glad for at bo her?")
+    spoken = page.evaluate("window.__spoken")  # auto-read of the new question
+    texts = [text for text, _lang in spoken]
+    assert texts == [
+        "Er du glad for at bo her?",
+        "Nej",
+        "Ja, lidt",
+        "Ja, meget",
+        "Ved ikke",
+        "Vil ikke svare",
+    ]
+    assert {lang for _text, lang in spoken} == {"da-DK"}
+    assert all(count == 1 for count in page.evaluate("window.__highlighted"))
+    page.evaluate("window.__spoken = []")
+    page.get_by_role("button", name="Læs højt").click()
+    assert page.evaluate("window.__spoken.length") == len(spoken)

@@ -66,7 +66,9 @@
     });
     var parts = Array.prototype.slice.call(root.querySelectorAll("[data-read-target]"));
     parts.forEach(function (part) {
-      var utterance = new SpeechSynthesisUtterance(part.textContent.trim());
+      // A choice is read by its label only, not by the number key beside it.
+      var label = part.querySelector(".choice__label");
+      var utterance = new SpeechSynthesisUtterance((label || part).textContent.trim().replace(/\s+/g, " "));
       utterance.lang = lang === "da" ? "da-DK" : "en-GB";
       if (voices.length) {
         utterance.voice = voices[0];
