@@ -71,6 +71,7 @@ def test_young_child_completes_with_faces_by_mouse(page, live_server, live_app, 
     assert_accessible(axe, page)
     page.get_by_role("button", name="Nej tak").click()
     expect(page.locator("h1")).to_have_text("Tak! Du kan lukke siden nu.")
+    assert_accessible(axe, page)
     result = submission_of(live_app, code)
     assert result["status"] == "completed"
     assert result["scale_steps"] == 3
@@ -329,3 +330,18 @@ def test_read_aloud_reads_the_question_and_every_choice_with_highlight(page, liv
     page.evaluate("window.__spoken = []")
     page.get_by_role("button", name="Læs højt").click()
     assert page.evaluate("window.__spoken.length") == len(spoken)
+
+
+def test_not_today_and_wrong_code_pages_pass_axe(page, live_server, live_app, new_code, axe):
+    code = new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD)
+    page.goto(f"{live_server}/respond/")
+    page.get_by_label("Din kode").fill("WRONG-CODE1")
+    page.get_by_role("button", name="Videre").click()
+    expect(page.get_by_text("Vi kan ikke finde den kode")).to_be_visible()
+    assert_accessible(axe, page)
+    enter_code(page, live_server, code)
+    set_up(page, layout="Standard")
+    page.get_by_role("button", name="Ikke i dag").click()
+    expect(page.locator("h1")).to_have_text("Det er helt i orden")
+    assert_accessible(axe, page)
+    assert submission_of(live_app, code)["status"] == "declined"
