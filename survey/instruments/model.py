@@ -53,10 +53,6 @@ class Scale:
         index = self.codes.index(code)
         return index / (len(self.points) - 1)
 
-    def label(self, code: int, language: str) -> str:
-        """Return the label of ``code`` in ``language``."""
-        return next(point.label[language] for point in self.points if point.code == code)
-
 
 @dataclass(frozen=True)
 class Condition:

@@ -126,31 +126,44 @@ def _completed(round_: Round) -> list[Submission]:
     return list(db.session.scalars(query))
 
 
-def _scores_by(
-    round_: Round, key_of: Callable[[Submission], object]
-) -> dict[tuple[str, str], dict[object, list[float]]]:
-    """Return {(instrument key, score id): {group key: [score per completed submission]}}."""
+#: Scale scores of one completed submission: {(instrument key, score id): value}.
+Scored = list[tuple[Submission, dict[tuple[str, str], float]]]
+Grouped = dict[tuple[str, str], dict[object, list[float]]]
+
+
+def _score_round(round_: Round) -> Scored:
+    """Return every completed submission of the round with its scale scores (computed once)."""
     registry = get_registry()
     choices = {choice.instrument_key: choice.instrument_version for choice in round_.instruments}
-    found: dict[tuple[str, str], dict[object, list[float]]] = defaultdict(lambda: defaultdict(list))
+    scored = []
     for submission in _completed(round_):
         by_key: dict[str, list[Answer]] = defaultdict(list)
         for answer in submission.answers:
             by_key[answer.instrument_key].append(answer)
+        scores = {}
         for key, answers in by_key.items():
             if key not in choices:
                 continue
             instrument = registry.get(key, choices[key])
-            for score_id, value in score_submission(
-                instrument, answers, submission.participant.age_band
-            ).items():
+            age_band = submission.participant.age_band
+            for score_id, value in score_submission(instrument, answers, age_band).items():
                 if value is not None:
-                    found[(key, score_id)][key_of(submission)].append(value)
+                    scores[(key, score_id)] = value
+        scored.append((submission, scores))
+    return scored
+
+
+def _group(scored: Scored, key_of: Callable[[Submission], object]) -> Grouped:
+    """Return {(instrument key, score id): {group key: [scores]}} for a way of grouping."""
+    found: Grouped = defaultdict(lambda: defaultdict(list))
+    for submission, scores in scored:
+        for score_key, value in scores.items():
+            found[score_key][key_of(submission)].append(value)
     return found
 
 
-def _scores_by_site(round_: Round) -> dict[tuple[str, str], dict[object, list[float]]]:
-    return _scores_by(round_, lambda submission: submission.participant.site_id)
+def _by_site(submission: Submission) -> object:
+    return submission.participant.site_id
 
 
 def previous_round(round_: Round) -> Round | None:
@@ -175,8 +188,8 @@ def build_site_reports(
     all_sites = list(round_.study.sites)
     counts = {row.site.id: row.groups for row in response_counts(round_, all_sites)}
     earlier_round = previous_round(round_)
-    now = _scores_by_site(round_)
-    before = _scores_by_site(earlier_round) if earlier_round else {}
+    now = _group(_score_round(round_), _by_site)
+    before = _group(_score_round(earlier_round), _by_site) if earlier_round else {}
     instruments = [registry.get(c.instrument_key, c.instrument_version) for c in round_.instruments]
     reports = []
     for site in sites:
@@ -258,8 +271,9 @@ def build_all_sites_report(
         min_cell=k,
         response=[(site, counts[site.id]) for site in sites],
     )
-    per_site = _scores_by_site(round_)
-    per_mode = _scores_by(round_, lambda submission: submission.assistance_mode)
+    scored = _score_round(round_)
+    per_site = _group(scored, _by_site)
+    per_mode = _group(scored, lambda submission: submission.assistance_mode)
     site_names: dict[object, str] = {site.id: site.name for site in sites}
     for choice in round_.instruments:
         instrument = registry.get(choice.instrument_key, choice.instrument_version)

@@ -14,16 +14,6 @@ from survey.respond import bp, flow, state
 from survey.respond.forms import ActionForm
 
 
-def _first_staff_page(submission: Submission) -> int:
-    index = flow.first_unanswered(submission)
-    if index is None:
-        return 0
-    key = flow.questions(submission)[index].instrument.key
-    return next(
-        n for n, instrument in enumerate(flow.instruments(submission)) if instrument.key == key
-    )
-
-
 @bp.route("/staff/<int:page>", methods=["GET", "POST"])
 @state.needs_submission
 def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] | Response:
