@@ -11,7 +11,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.exports.dataset import Filters, participant_count
-from survey.exports.service import FORMATS, build_export, export_codebook
+from survey.exports.service import (
+    EXPORT_LANGUAGES,
+    FORMATS,
+    ExportError,
+    build_export,
+    export_codebook,
+)
 from survey.extensions import db
 from survey.models import Group, Round, Site, Study
 
@@ -32,6 +38,14 @@ def _fail(message: str) -> None:
 @click.option("--instrument", help="Instrument key (default: every instrument).")
 @click.option("--format", "export_format", type=click.Choice(list(FORMATS)), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(EXPORT_LANGUAGES),
+    default="da",
+    show_default=True,
+    help="Language of labels and codebook.",
+)
 @with_appcontext
 def export_command(
     study_slug: str,
@@ -41,6 +55,7 @@ def export_command(
     instrument: str | None,
     export_format: str,
     out: Path,
+    language: str,
 ) -> None:
     """Export a response set (written to the audit log)."""
     study = db.session.scalar(sa.select(Study).where(Study.slug == study_slug))
@@ -70,7 +85,10 @@ def export_command(
         click.echo(
             f"Warning: the filters leave {people} participants, fewer than MIN_CELL.", err=True
         )
-    export = build_export(filters, export_format, actor_user_id=None)
+    try:
+        export = build_export(filters, export_format, actor_user_id=None, language=language)
+    except ExportError as error:
+        _fail(str(error))
     if export.path is not None:
         shutil.move(export.path, out)
     else:
@@ -80,6 +98,6 @@ def export_command(
     db.session.commit()
     click.echo(f"Wrote {export.rows} rows to {out}.")
     if export_format not in ("codebook", "bundle"):
-        codebook = out.with_name(out.stem + ".codebook.md")
-        codebook.write_text(export_codebook(filters), encoding="utf-8")
+        codebook = out.with_name(f"{out.stem}.{export_format}.codebook.md")
+        codebook.write_text(export_codebook(filters, language), encoding="utf-8")
         click.echo(f"Wrote the codebook to {codebook}.")

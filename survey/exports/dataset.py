@@ -1,8 +1,14 @@
 """The rows of an export, streamed from the database: one per answer (long) or per submission.
 
 Columns come from an allow-list: a research id (keyed hash, never the code or a database id),
-site, round, group, the child's setup, dates without times of day, status, one variable per
-item (named as in the codebook; missing codes as -1, -2, -3) and the scale scores.
+site, round, group, the child's setup, dates without times of day, status, the item variables
+(named as in the codebook; missing codes as -1, -2, -3) and the scale scores.
+
+No variable holds two codes with different meanings. A staff item is one variable on its
+scale. A child item, answered on the 5-, 3- or 2-point rung of its ladder, is five: the answer
+as given, one variable per rung (``cw_01_r5``, ``cw_01_r3``, ``cw_01_r2``); what it means on
+the 5-point reference scale (``cw_01``, empty where a shorter rung's answer has no single
+equivalent); and the ladder's coarser common variable (``cw_01_any``).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +25,16 @@ from flask import current_app
 
 from survey.extensions import db
 from survey.instruments import Registry
-from survey.instruments.model import MISSING_VALUES, Instrument, Scale
+from survey.instruments.model import (
+    LADDER_STEPS,
+    MISSING_VALUES,
+    CommonVariable,
+    Harmonised,
+    Instrument,
+    Item,
+    Scale,
+    Score,
+)
 from survey.instruments.scoring import score_submission
 from survey.models import AgeBand, Answer, Group, Participant, Round, Site, Study, Submission
 from survey.pseudonyms import research_id
@@ -39,7 +55,22 @@ SUBMISSION_COLUMNS = (
     "completed_on",
     "status",
 )
-LONG_COLUMNS = (*SUBMISSION_COLUMNS, "instrument", "version", "item", "scale", "value", "missing")
+#: Columns of the long export after the submission columns: one answer, as given and harmonised.
+ANSWER_COLUMNS = (
+    "instrument",
+    "version",
+    "item",
+    "scale",
+    "value",
+    "missing",
+    "harmonised",
+    "common",
+)
+LONG_COLUMNS = (*SUBMISSION_COLUMNS, *ANSWER_COLUMNS)
+#: One row per registered participant and round: what a response-rate analysis needs.
+PARTICIPATION_COLUMNS = ("research_id", "site", "round", "group", "age_band", "status")
+#: Status of a participant who has not opened the round's questionnaire.
+NOT_STARTED = "not_started"
 #: Submissions read from the database at a time: memory stays flat however large the study.
 CHUNK = 500
 
@@ -165,16 +196,35 @@ def export_value(answer: Any) -> int:
     return answer.value if answer.value is not None else MISSING_VALUES[answer.missing_code]  # type: ignore[index]
 
 
-def long_rows(filters: Filters) -> Iterator[dict[str, object]]:
-    """Return the rows of the long export: one per answer."""
-    return _long_rows(submissions(filters), filters.instrument)
+def answer_meaning(instrument: Instrument, item: Item, answer: Any) -> Harmonised:
+    """Return the answer's harmonised codes; a missing code stands in both places."""
+    if answer.value is None:
+        missing = MISSING_VALUES[answer.missing_code]
+        return Harmonised(missing, missing if common_variable(instrument, item) else None)
+    return instrument.harmonise(item, answer.scale, answer.value)
 
 
-def _long_rows(records: Iterator[Record], instrument: str | None) -> Iterator[dict[str, object]]:
+def common_variable(instrument: Instrument, item: Item) -> CommonVariable | None:
+    """Return the common variable of a child item's ladder (None for staff items)."""
+    return instrument.ladders[item.ladder].common if item.ladder else None
+
+
+def long_rows(filters: Filters, registry: Registry) -> Iterator[dict[str, object]]:
+    """Return the rows of the long export: one per answer, one for a submission without any."""
+    return _long_rows(submissions(filters), filters.instrument, registry)
+
+
+def _long_rows(
+    records: Iterator[Record], instrument: str | None, registry: Registry
+) -> Iterator[dict[str, object]]:
+    empty = dict.fromkeys(ANSWER_COLUMNS)
     for record in records:
-        for answer in record.answers:
-            if instrument is not None and answer.instrument_key != instrument:
-                continue
+        matching = [a for a in record.answers if instrument in (None, a.instrument_key)]
+        if not matching:
+            yield {**record.fields, **empty}
+        for answer in matching:
+            form = registry.get(answer.instrument_key, answer.instrument_version)
+            meaning = answer_meaning(form, form.item(answer.item_id), answer)
             yield {
                 **record.fields,
                 "instrument": answer.instrument_key,
@@ -183,7 +233,31 @@ def _long_rows(records: Iterator[Record], instrument: str | None) -> Iterator[di
                 "scale": answer.scale,
                 "value": export_value(answer),
                 "missing": answer.missing_code.value if answer.missing_code else None,
+                "harmonised": meaning.reference,
+                "common": meaning.common,
             }
+
+
+class Kind(StrEnum):
+    """What a wide variable holds."""
+
+    #: A staff item's answer, or a child item's meaning on its 5-point reference scale.
+    ITEM = "item"
+    #: A child item's answer as given on one rung of its ladder.
+    RUNG = "rung"
+    #: A child item's answer on its ladder's coarser common variable.
+    COMMON = "common"
+    SCORE = "score"
+
+
+#: What the variable labels of a child item's variables add to its text, per language.
+LABEL_SUFFIXES = {
+    Kind.ITEM: {"da": "(5-punktsskala)", "en": "(5-point scale)"},
+    Kind.RUNG: {
+        "da": "(som svaret med {steps} svarmuligheder)",
+        "en": "(as answered on {steps} choices)",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -193,9 +267,14 @@ class Variable:
     name: str
     label: str
     instrument: Instrument
-    #: Scales the item may have been shown with (empty for scores).
-    scales: tuple[Scale, ...] = ()
-    is_score: bool = False
+    kind: Kind
+    #: The item (None for scores).
+    item: Item | None = None
+    #: The one scale whose codes the variable holds (None for scores).
+    scale: Scale | None = None
+    score: Score | None = None
+    #: The rung (number of choices) of a RUNG variable.
+    steps: int | None = None
 
 
 def instruments_in(filters: Filters, registry: Registry) -> list[Instrument]:
@@ -217,11 +296,40 @@ def wide_variables(instruments: list[Instrument], language: str = "da") -> list[
     variables = []
     for instrument in instruments:
         for item in instrument.items:
-            scales = tuple(instrument.scales[key] for key in instrument.scale_keys_for(item))
-            variables.append(Variable(item.id, item.text[language], instrument, scales))
+            variables += _item_variables(instrument, item, language)
         for score in instrument.scores:
             name = f"{instrument.prefix}_{score.id}"
-            variables.append(Variable(name, score.label[language], instrument, is_score=True))
+            variables.append(
+                Variable(name, score.label[language], instrument, Kind.SCORE, score=score)
+            )
+    return variables
+
+
+def _item_variables(instrument: Instrument, item: Item, language: str) -> list[Variable]:
+    text = item.text[language]
+    reference = instrument.reference_scale(item)
+    if item.ladder is None:
+        return [Variable(item.id, text, instrument, Kind.ITEM, item, reference)]
+    label = f"{text} {LABEL_SUFFIXES[Kind.ITEM][language]}"
+    variables = [Variable(item.id, label, instrument, Kind.ITEM, item, reference)]
+    common = common_variable(instrument, item)
+    if common is not None:
+        variables.append(
+            Variable(
+                f"{item.id}_{common.suffix}",
+                f"{text} ({common.label[language]})",
+                instrument,
+                Kind.COMMON,
+                item,
+                common.scale,
+            )
+        )
+    for steps in LADDER_STEPS:
+        label = f"{text} {LABEL_SUFFIXES[Kind.RUNG][language].format(steps=steps)}"
+        scale = instrument.scale_for(item, steps)
+        variables.append(
+            Variable(f"{item.id}_r{steps}", label, instrument, Kind.RUNG, item, scale, steps=steps)
+        )
     return variables
 
 
@@ -232,21 +340,73 @@ def wide_rows(filters: Filters, variables: list[Variable]) -> Iterator[dict[str,
 
 def _wide_rows(records: Iterator[Record], variables: list[Variable]) -> Iterator[dict[str, object]]:
     instruments = {(v.instrument.key, v.instrument.version): v.instrument for v in variables}
+    names = [variable.name for variable in variables]
     for record in records:
         row: dict[str, object] = dict(record.fields)
-        row.update(dict.fromkeys((v.name for v in variables), None))
+        row.update(dict.fromkeys(names))
         by_instrument: dict[tuple[str, int], list[Any]] = {}
         for answer in record.answers:
             ref = (answer.instrument_key, answer.instrument_version)
-            if ref in instruments:
-                row[answer.item_id] = export_value(answer)
-                by_instrument.setdefault(ref, []).append(answer)
+            instrument = instruments.get(ref)
+            if instrument is None:
+                continue
+            by_instrument.setdefault(ref, []).append(answer)
+            item = instrument.item(answer.item_id)
+            if item.ladder is None:
+                row[item.id] = export_value(answer)
+                continue
+            meaning = answer_meaning(instrument, item, answer)
+            row[item.id] = meaning.reference
+            common = common_variable(instrument, item)
+            if common is not None:
+                row[f"{item.id}_{common.suffix}"] = meaning.common
+            steps = instrument.ladders[item.ladder].steps_of(answer.scale)
+            row[f"{item.id}_r{steps}"] = export_value(answer)
         for ref, answers in by_instrument.items():
             instrument = instruments[ref]
             scores = score_submission(instrument, answers, record.age_band)
             for score_id, value in scores.items():
                 row[f"{instrument.prefix}_{score_id}"] = None if value is None else round(value, 4)
         yield row
+
+
+def participation_rows(filters: Filters) -> Iterator[dict[str, object]]:
+    """Return one row per registered participant and round, whether they started or not."""
+    key = current_app.config["PSEUDONYM_KEY"]
+    query = (
+        sa.select(
+            Participant.id,
+            Participant.study_id,
+            Participant.group,
+            Participant.age_band,
+            Site.name.label("site"),
+            Round.name.label("round"),
+            Submission.status,
+        )
+        .join(Site, Participant.site_id == Site.id)
+        .join(Round, Round.study_id == Participant.study_id)
+        .outerjoin(
+            Submission,
+            (Submission.participant_id == Participant.id) & (Submission.round_id == Round.id),
+        )
+        .where(Participant.study_id == filters.study.id)
+        .order_by(Round.id, Participant.site_id, Participant.id)
+    )
+    if filters.round is not None:
+        query = query.where(Round.id == filters.round.id)
+    if filters.site is not None:
+        query = query.where(Participant.site_id == filters.site.id)
+    if filters.group is not None:
+        query = query.where(Participant.group == filters.group)
+    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        yield {
+            "research_id": research_id(row.study_id, row.id, key),
+            "site": row.site,
+            "round": row.round,
+            "group": row.group.value,
+            "age_band": row.age_band.value if row.age_band else None,
+            "status": row.status.value if row.status else NOT_STARTED,
+        }
 
 
 def _count(filters: Filters, counted: Any, answers: bool = False) -> int:
@@ -263,9 +423,11 @@ def submission_count(filters: Filters) -> int:
     return _count(filters, Submission.id)
 
 
-def answer_count(filters: Filters) -> int:
-    """Return how many answers the long export covers."""
-    return _count(filters, Answer.id, answers=True)
+def long_row_count(filters: Filters) -> int:
+    """Return how many rows the long export has: its answers, and a row per submission without."""
+    answers = _count(filters, Answer.id, answers=True)
+    with_answers = _count(filters, sa.distinct(Submission.id), answers=True)
+    return answers + submission_count(filters) - with_answers
 
 
 def participant_count(filters: Filters) -> int:

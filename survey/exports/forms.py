@@ -15,6 +15,7 @@ FORMAT_LABELS = {
     "sav": _l("SPSS (.sav) with labels"),
     "dta": _l("Stata (.dta) with labels"),
     "json": _l("JSON"),
+    "participation": _l("CSV, one row per registered participant and round (response rates)"),
     "codebook": _l("Codebook (Markdown)"),
     "bundle": _l("Analysis bundle (ZIP: CSV, .sav, .dta, codebook, R script)"),
 }
@@ -33,6 +34,10 @@ class ExportForm(FlaskForm):
     )
     instrument = SelectField(_l("Questionnaire"), validate_choice=True)
     export_format = SelectField(_l("Format"), choices=choices(list(FORMAT_LABELS.items())))
+    language = SelectField(
+        _l("Language of labels and codebook"),
+        choices=choices([("da", "Dansk"), ("en", "English")]),
+    )
     small_group_ok = BooleanField(
         _l("I know the export covers fewer people than the smallest group we show")
     )

@@ -11,22 +11,22 @@ from datetime import date
 from pathlib import Path
 
 from survey import audit
-from survey.exports import writers
+from survey.exports import codebook, writers
 from survey.exports.dataset import (
     LONG_COLUMNS,
+    PARTICIPATION_COLUMNS,
     SUBMISSION_COLUMNS,
     Filters,
     Variable,
-    answer_count,
     instruments_in,
+    long_row_count,
     long_rows,
+    participation_rows,
     submission_count,
     wide_rows,
     wide_variables,
 )
 from survey.instruments import get_registry
-from survey.instruments.codebook import render_markdown
-from survey.instruments.loader import Registry
 
 FORMATS = {
     "csv-long": ("text/csv; charset=utf-8", "csv"),
@@ -36,9 +36,18 @@ FORMATS = {
     "sav": ("application/x-spss-sav", "sav"),
     "dta": ("application/x-stata-dta", "dta"),
     "json": ("application/json", "json"),
+    "participation": ("text/csv; charset=utf-8", "csv"),
     "codebook": ("text/markdown; charset=utf-8", "md"),
     "bundle": ("application/zip", "zip"),
 }
+#: Languages of labels and codebooks (Danish first).
+EXPORT_LANGUAGES = ("da", "en")
+
+
+class ExportError(ValueError):
+    """Filters or options that would give a misleading export (shown to the user as is)."""
+
+
 PERSON_COLUMNS = ("research_id", "site", "group", "age_band")
 #: Per-round columns of the longitudinal export: the rest is the same in every round.
 ROUND_COLUMNS = tuple(c for c in SUBMISSION_COLUMNS if c not in (*PERSON_COLUMNS, "round"))
@@ -85,22 +94,35 @@ def rounds_rows(
     return columns, list(people.values())
 
 
-def _codebook(instruments: list) -> str:
-    return render_markdown(Registry(instruments))
+def check_filters(filters: Filters) -> None:
+    """Raise ExportError when the filters match no questionnaire (an empty-looking file)."""
+    if not instruments_in(filters, get_registry()):
+        group = f" for {filters.group.value}" if filters.group else ""
+        what = f"questionnaire {filters.instrument!r}" if filters.instrument else "questionnaire"
+        raise ExportError(f"No {what} was given{group} in the chosen rounds: nothing to export.")
 
 
-def export_codebook(filters: Filters) -> str:
-    """Return the codebook (Markdown) of the instruments an export covers."""
-    return _codebook(instruments_in(filters, get_registry()))
+def export_codebook(filters: Filters, language: str = "da") -> str:
+    """Return the codebook (Markdown) of the variables an export covers."""
+    return codebook.render(
+        wide_variables(instruments_in(filters, get_registry()), language), language
+    )
 
 
-def build_export(filters: Filters, export_format: str, actor_user_id: int | None) -> Export:
-    """Build the export and write it to the audit log (who, filters, format, row count)."""
+def build_export(
+    filters: Filters, export_format: str, actor_user_id: int | None, language: str = "da"
+) -> Export:
+    """Build the export and write it to the audit log (who, filters, format, row count).
+
+    Raises ExportError when the filters match no questionnaire.
+    """
     if export_format not in FORMATS:
         raise ValueError(f"unknown export format {export_format!r}")
+    if language not in EXPORT_LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    check_filters(filters)
     registry = get_registry()
-    instruments = instruments_in(filters, registry)
-    variables = wide_variables(instruments)
+    variables = wide_variables(instruments_in(filters, registry), language)
     mimetype, extension = FORMATS[export_format]
     name = writers.safe_filename(
         filters.study.slug,
@@ -110,8 +132,8 @@ def build_export(filters: Filters, export_format: str, actor_user_id: int | None
     )
     export = Export(filename=f"{name}.{extension}", mimetype=mimetype, rows=0)
     if export_format == "csv-long":
-        export.rows = answer_count(filters)
-        export.chunks = writers.csv_chunks(LONG_COLUMNS, long_rows(filters))
+        export.rows = long_row_count(filters)
+        export.chunks = writers.csv_chunks(LONG_COLUMNS, long_rows(filters, registry))
     elif export_format == "csv-wide":
         export.rows = submission_count(filters)
         export.chunks = writers.csv_chunks(_wide_columns(variables), wide_rows(filters, variables))
@@ -121,13 +143,17 @@ def build_export(filters: Filters, export_format: str, actor_user_id: int | None
         export.chunks = writers.csv_chunks(columns, rows)
     elif export_format == "json":
         export.rows = submission_count(filters)
-        export.chunks = writers.json_chunks(filters.describe(), long_rows(filters))
+        export.chunks = writers.json_chunks(filters.describe(), long_rows(filters, registry))
+    elif export_format == "participation":
+        rows = list(participation_rows(filters))
+        export.rows = len(rows)
+        export.chunks = writers.csv_chunks(PARTICIPATION_COLUMNS, rows)
     elif export_format == "codebook":
         export.rows = len(variables)
-        export.chunks = iter([_codebook(instruments)])
+        export.chunks = iter([codebook.render(variables, language)])
     else:
         export.path = Path(tempfile.mkstemp(prefix="survey-export-", suffix=f".{extension}")[1])
-        export.rows = _write_file(export.path, export_format, filters, variables, instruments)
+        export.rows = _write_file(export.path, export_format, filters, variables, language)
     audit.record(
         "export.download",
         actor_user_id=actor_user_id,
@@ -135,39 +161,45 @@ def build_export(filters: Filters, export_format: str, actor_user_id: int | None
         object_id=filters.study.id,
         format=export_format,
         rows=export.rows,
+        language=language,
         **filters.describe(),
     )
     return export
 
 
 def _write_file(
-    path: Path, export_format: str, filters: Filters, variables: list[Variable], instruments: list
+    path: Path, export_format: str, filters: Filters, variables: list[Variable], language: str
 ) -> int:
     columns = _wide_columns(variables)
     if export_format == "xlsx":
-        return writers.write_xlsx(path, columns, wide_rows(filters, variables), variables)
+        return writers.write_xlsx(path, columns, wide_rows(filters, variables), variables, language)
     if export_format in ("sav", "dta"):
         return writers.write_stats_file(
-            path, export_format, columns, wide_rows(filters, variables), variables
+            path, export_format, columns, wide_rows(filters, variables), variables, language
         )
-    return _write_bundle(path, filters, variables, instruments)
+    return _write_bundle(path, filters, variables, language)
 
 
-def _write_bundle(
-    path: Path, filters: Filters, variables: list[Variable], instruments: list
-) -> int:
+def _write_bundle(path: Path, filters: Filters, variables: list[Variable], language: str) -> int:
     """Write the analysis bundle: CSVs, .sav, .dta, value labels, codebook and an R script."""
     columns = _wide_columns(variables)
+    registry = get_registry()
     with (
         tempfile.TemporaryDirectory(prefix="survey-bundle-") as folder,
         zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
     ):
         for name, chunks in (
-            ("data-long.csv", writers.csv_chunks(LONG_COLUMNS, long_rows(filters))),
+            ("data-long.csv", writers.csv_chunks(LONG_COLUMNS, long_rows(filters, registry))),
             ("data-wide.csv", writers.csv_chunks(columns, wide_rows(filters, variables))),
             (
+                "participation.csv",
+                writers.csv_chunks(PARTICIPATION_COLUMNS, participation_rows(filters)),
+            ),
+            (
                 "value-labels.csv",
-                writers.csv_chunks(("variable", "value", "label"), writers.label_rows(variables)),
+                writers.csv_chunks(
+                    ("variable", "value", "label"), writers.label_rows(variables, language)
+                ),
             ),
         ):
             with bundle.open(name, "w") as target:
@@ -177,9 +209,9 @@ def _write_bundle(
         for kind in ("sav", "dta"):
             file = Path(folder) / f"data.{kind}"
             rows = writers.write_stats_file(
-                file, kind, columns, wide_rows(filters, variables), variables
+                file, kind, columns, wide_rows(filters, variables), variables, language
             )
             bundle.write(file, f"data.{kind}")
-        bundle.writestr("codebook.md", _codebook(instruments))
+        bundle.writestr("codebook.md", codebook.render(variables, language))
         bundle.writestr("read-data.R", writers.R_SCRIPT)
     return rows

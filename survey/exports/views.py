@@ -12,7 +12,7 @@ from survey.admin.access import STUDY_ROLES, get_study, requires
 from survey.admin.forms import choices
 from survey.exports.dataset import Filters, participant_count
 from survey.exports.forms import ExportForm
-from survey.exports.service import build_export
+from survey.exports.service import ExportError, build_export, check_filters
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import Group, Study
@@ -55,23 +55,38 @@ def export_study(study_id: int) -> str | tuple[str, int] | Response:
     study = get_study(study_id)
     form = _form(study)
     warning = None
+    small_group = False
     if form.validate_on_submit():
         filters = _filters(study, form)
         people = participant_count(filters)
         minimum = current_app.config["MIN_CELL"]
-        if people < minimum and not form.small_group_ok.data:
+        try:
+            check_filters(filters)
+        except ExportError:
+            warning = _(
+                "No questionnaire matches these filters, so the export would hold no answers. "
+                "Choose another questionnaire or group."
+            )
+        else:
+            small_group = people < minimum and not form.small_group_ok.data
+        if small_group:
             warning = _(
                 "These filters leave %(people)s participants, fewer than %(minimum)s. "
                 "Take care that nobody can be recognised; tick the box to export anyway.",
                 people=people,
                 minimum=minimum,
             )
-        else:
-            export = build_export(filters, form.export_format.data, current_user.id)
+        elif warning is None:
+            export = build_export(
+                filters, form.export_format.data, current_user.id, form.language.data
+            )
             db.session.commit()
             return _download(export)
     status = 422 if form.errors or warning else 200
-    return render_template("exports/export.html", study=study, form=form, warning=warning), status
+    page = render_template(
+        "exports/export.html", study=study, form=form, warning=warning, small_group=small_group
+    )
+    return page, status
 
 
 def _download(export) -> Response:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ import pandas as pd
 import pyreadstat
 from marshmallow import Schema, fields
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from survey.exports.dataset import SUBMISSION_COLUMNS, Variable
 from survey.instruments.model import MISSING_LABELS, MISSING_VALUES
@@ -55,7 +56,7 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[dict[str, object]]) -> Ite
 
 
 class AnswerSchema(Schema):
-    """One answer in the JSON export."""
+    """One answer in the JSON export: as given, and what it means (see the codebook)."""
 
     instrument = fields.String()
     version = fields.Integer()
@@ -63,6 +64,8 @@ class AnswerSchema(Schema):
     scale = fields.String()
     value = fields.Integer()
     missing = fields.String(allow_none=True)
+    harmonised = fields.Integer(allow_none=True)
+    common = fields.Integer(allow_none=True)
 
 
 class SubmissionSchema(Schema):
@@ -84,7 +87,10 @@ class SubmissionSchema(Schema):
 
 
 def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]]) -> Iterator[str]:
-    """Yield a JSON document: the filters, then one object per submission with its answers."""
+    """Yield a JSON document: the filters, then one object per submission with its answers.
+
+    A long row without an item stands for a submission without answers (e.g. declined).
+    """
     schema = SubmissionSchema()
     yield '{"export": ' + json.dumps(meta, ensure_ascii=False) + ', "submissions": ['
     current: dict[str, object] | None = None
@@ -96,35 +102,67 @@ def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]])
                 yield ("" if first else ",") + json.dumps(schema.dump(current), ensure_ascii=False)
                 first = False
             current = {column: row[column] for column in SUBMISSION_COLUMNS} | {"answers": []}
-        current["answers"].append(row)  # type: ignore[union-attr]
+        if row["item"] is not None:
+            current["answers"].append(row)  # type: ignore[union-attr]
     if current is not None:
         yield ("" if first else ",") + json.dumps(schema.dump(current), ensure_ascii=False)
     yield "]}"
 
 
+def missing_labels(language: str = "da") -> dict[int, str]:
+    """Return the labels of the missing codes' numbers."""
+    return {MISSING_VALUES[code]: MISSING_LABELS[code][language] for code in MISSING_VALUES}
+
+
 def value_labels(variable: Variable, language: str = "da") -> dict[int, str]:
-    """Return a variable's value labels: its scale's (when it has one) and the missing codes."""
-    labels = {MISSING_VALUES[code]: MISSING_LABELS[code][language] for code in MISSING_VALUES}
-    if len(variable.scales) == 1:
-        labels.update({point.code: point.label[language] for point in variable.scales[0].points})
-    return labels
+    """Return the value labels of an item variable: its one scale's choices and the missing codes.
+
+    Score variables have none.
+    """
+    if variable.scale is None:
+        return {}
+    return {
+        **missing_labels(language),
+        **{point.code: point.label[language] for point in variable.scale.points},
+    }
 
 
 def _frame(
     columns: list[str], rows: Iterable[dict[str, object]], variables: list[Variable]
 ) -> pd.DataFrame:
+    """Return the wide rows as a frame: numbers as float64, dates as dates, text as text.
+
+    Dates stay ``datetime.date`` objects: pyreadstat writes those as date variables, whereas a
+    datetime64 column of a unit other than nanoseconds (pandas 3 infers seconds) came out as
+    1970-01-01.
+    """
     frame = pd.DataFrame(list(rows), columns=columns)
-    for column in ("started_on", "completed_on"):
-        frame[column] = pd.to_datetime(frame[column])
-    for variable in variables:
-        frame[variable.name] = pd.to_numeric(frame[variable.name], errors="coerce").astype(
-            "float64"
-        )
+    for column in (variable.name for variable in variables):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame["scale_steps"] = pd.to_numeric(frame["scale_steps"], errors="coerce").astype("float64")
     for column in SUBMISSION_COLUMNS:
-        if frame[column].dtype == object:
+        if column not in DATE_COLUMNS and frame[column].dtype != "float64":
             frame[column] = frame[column].fillna("").astype(str)
     return frame
+
+
+#: Submission columns that hold days (``datetime.date``, None when unknown).
+DATE_COLUMNS = ("started_on", "completed_on")
+#: SPSS allows variable labels of 256 bytes; Stata of 80 characters.
+SAV_LABEL_BYTES = 256
+DTA_LABEL_CHARACTERS = 80
+#: Stata's extended missing values for the missing codes' numbers.
+STATA_MISSING = {-1: "a", -2: "b", -3: "c"}
+
+
+def _sav_label(text: str) -> str:
+    return text.encode("utf-8")[:SAV_LABEL_BYTES].decode("utf-8", errors="ignore")
+
+
+def _measure(variable: Variable) -> str:
+    if variable.scale is None:
+        return "scale"
+    return "ordinal" if variable.scale.ordinal else "nominal"
 
 
 def write_stats_file(
@@ -133,75 +171,112 @@ def write_stats_file(
     columns: list[str],
     rows: Iterable[dict[str, object]],
     variables: list[Variable],
+    language: str = "da",
 ) -> int:
-    """Write a labelled SPSS (.sav) or Stata (.dta) file; return the number of rows."""
+    """Write a labelled SPSS (.sav) or Stata (.dta) file; return the number of rows.
+
+    Missing codes are user-missing -1, -2, -3 in SPSS and extended missing .a, .b, .c in Stata.
+    """
     frame = _frame(columns, rows, variables)
-    column_labels = {variable.name: variable.label[:80] for variable in variables}
-    labels = {
-        variable.name: value_labels(variable) for variable in variables if not variable.is_score
-    }
+    labels = {v.name: value_labels(v, language) for v in variables if v.scale is not None}
     if kind == "sav":
-        user_missing = {name: MISSING_NUMBERS for name in labels}
         pyreadstat.write_sav(
             frame,
             str(path),
-            column_labels=column_labels,
+            column_labels={v.name: _sav_label(v.label) for v in variables},
             variable_value_labels=labels,
-            missing_ranges=user_missing,
+            missing_ranges={name: MISSING_NUMBERS for name in labels},
+            variable_measure={v.name: _measure(v) for v in variables},
+            variable_format={name: "F2.0" for name in labels},
         )
-    else:
-        pyreadstat.write_dta(
-            frame, str(path), column_labels=column_labels, variable_value_labels=labels, version=15
-        )
+        return len(frame)
+    for name in labels:
+        numbers = frame[name]
+        missing = numbers.isin(list(STATA_MISSING))
+        if missing.any():
+            frame[name] = numbers.astype(object).mask(missing, numbers.map(STATA_MISSING))
+    pyreadstat.write_dta(
+        frame,
+        str(path),
+        column_labels={v.name: v.label[:DTA_LABEL_CHARACTERS] for v in variables},
+        variable_value_labels={
+            name: {STATA_MISSING.get(code, code): label for code, label in value.items()}
+            for name, value in labels.items()
+        },
+        missing_user_values={name: list(STATA_MISSING.values()) for name in labels},
+        version=15,
+    )
     return len(frame)
 
 
 def write_xlsx(
-    path: Path, columns: list[str], rows: Iterable[dict[str, object]], variables: list[Variable]
+    path: Path,
+    columns: list[str],
+    rows: Iterable[dict[str, object]],
+    variables: list[Variable],
+    language: str = "da",
 ) -> int:
-    """Write the wide data and a codebook sheet with openpyxl's write-only mode."""
+    """Write the wide data and a codebook sheet with openpyxl's write-only mode.
+
+    Text is stored as text: a cell that would start a formula is typed as a string, so the
+    spreadsheet shows it and never runs it, and nothing is prefixed.
+    """
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("data")
-    data.append([neutralise(column) for column in columns])
+    data.append([_xlsx_cell(data, column) for column in columns])
     count = 0
     for row in rows:
-        data.append([_xlsx_cell(row.get(column)) for column in columns])
+        data.append([_xlsx_cell(data, row.get(column)) for column in columns])
         count += 1
     codebook = workbook.create_sheet("codebook")
     codebook.append(["variable", "label", "values"])
     for variable in variables:
         values = "; ".join(
-            f"{code} = {label}" for code, label in sorted(value_labels(variable).items())
+            f"{code} = {label}" for code, label in sorted(value_labels(variable, language).items())
         )
-        codebook.append([variable.name, neutralise(variable.label), neutralise(values)])
+        codebook.append(
+            [variable.name, _xlsx_cell(codebook, variable.label), _xlsx_cell(codebook, values)]
+        )
     workbook.save(path)
     return count
 
 
-def _xlsx_cell(value: object) -> object:
-    return None if value is None else neutralise(value)
+def _xlsx_cell(sheet: object, value: object) -> object:
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]
+        cell.data_type = "s"
+        return cell
+    return value
 
 
-def label_rows(variables: list[Variable]) -> Iterator[dict[str, object]]:
+def label_rows(variables: list[Variable], language: str = "da") -> Iterator[dict[str, object]]:
     """Yield (variable, value, label) rows: the value labels for R and other tools."""
     for variable in variables:
-        if variable.is_score:
-            continue
-        for code, label in sorted(value_labels(variable).items()):
+        for code, label in sorted(value_labels(variable, language).items()):
             yield {"variable": variable.name, "value": code, "label": label}
 
 
-R_SCRIPT = """# Read the wide export and apply the value labels (written by the survey platform).
-# Missing codes (-1 rather not say, -2 don't know, -3 not shown) become NA in the factors.
+R_SCRIPT = """# Read the wide export of the survey platform and label it (see codebook.md).
+# For every labelled variable x:
+#   x          numbers, with the missing codes -1, -2, -3 turned into NA;
+#   x_missing  why x is NA: "Vil ikke svare" (-1), "Ved ikke" (-2), "Ikke vist" (-3), or NA;
+#   x_f        a factor of the answers with their labels.
 data <- read.csv("data-wide.csv", fileEncoding = "UTF-8-BOM", stringsAsFactors = FALSE)
 labels <- read.csv("value-labels.csv", fileEncoding = "UTF-8-BOM", stringsAsFactors = FALSE)
+for (column in c("started_on", "completed_on")) {
+  data[[column]] <- as.Date(ifelse(data[[column]] == "", NA, data[[column]]))
+}
 for (variable in unique(labels$variable)) {
   if (!variable %in% names(data)) next
-  these <- labels[labels$variable == variable & labels$value >= 0, ]
-  data[[paste0(variable, "_f")]] <- factor(data[[variable]],
-                                          levels = these$value, labels = these$label)
+  values <- data[[variable]]
+  answers <- labels[labels$variable == variable & labels$value >= 0, ]
+  missing <- labels[labels$variable == variable & labels$value < 0, ]
+  data[[paste0(variable, "_missing")]] <- factor(ifelse(values < 0, values, NA),
+                                                levels = missing$value, labels = missing$label)
+  values[!is.na(values) & values < 0] <- NA
+  data[[variable]] <- values
+  data[[paste0(variable, "_f")]] <- factor(values, levels = answers$value, labels = answers$label)
 }
-str(data)
 """
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

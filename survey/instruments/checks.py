@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from survey.instruments.model import LADDER_STEPS, LANGUAGES, Instrument, Item
+from survey.instruments.model import LADDER_STEPS, LANGUAGES, Instrument, Item, Ladder
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
 from survey.models.enums import AgeBand, Group
@@ -64,24 +64,69 @@ def _check_scales(instrument: Instrument) -> list[Problem]:
             problems.append(
                 _problem(instrument, None, f"scale {scale.key}: duplicate code {duplicates[0]}")
             )
-    for name, rungs in instrument.ladders.items():
-        if sorted(rungs) != sorted(LADDER_STEPS):
-            steps = ", ".join(map(str, LADDER_STEPS))
-            problems.append(_problem(instrument, None, f"ladder {name}: needs the rungs {steps}"))
-            continue
-        for steps, key in rungs.items():
-            scale = instrument.scales.get(key)
-            if scale is None:
-                problems.append(_problem(instrument, None, f"ladder {name}: unknown scale {key!r}"))
-            elif len(scale.points) != steps:
-                problems.append(
-                    _problem(
-                        instrument,
-                        None,
-                        f"ladder {name}: scale {key} has {len(scale.points)} choices, not {steps}",
-                    )
-                )
+    for ladder in instrument.ladders.values():
+        messages = _ladder_rungs(instrument, ladder)
+        if not messages:
+            messages = _ladder_meanings(instrument, ladder)
+        problems += [_problem(instrument, None, f"ladder {ladder.name}: {m}") for m in messages]
     return problems
+
+
+def _ladder_rungs(instrument: Instrument, ladder: Ladder) -> list[str]:
+    if sorted(ladder.rungs) != sorted(LADDER_STEPS):
+        return [f"needs the rungs {', '.join(map(str, LADDER_STEPS))}"]
+    messages = []
+    for steps, key in ladder.rungs.items():
+        scale = instrument.scales.get(key)
+        if scale is None:
+            messages.append(f"unknown scale {key!r}")
+        elif len(scale.points) != steps:
+            messages.append(f"scale {key} has {len(scale.points)} choices, not {steps}")
+    return messages
+
+
+def _ladder_meanings(instrument: Instrument, ladder: Ladder) -> list[str]:
+    """Every answer on a shorter rung states its meaning; a common variable where one is vague."""
+    reference = ladder.reference_steps
+    codes = {steps: instrument.scales[key].codes for steps, key in ladder.rungs.items()}
+    messages = [
+        f"means: rung {steps} needs no declaration"
+        for steps in ladder.means
+        if steps not in codes or steps == reference
+    ]
+    vague = False
+    for steps in sorted(codes, reverse=True)[1:]:
+        means = ladder.means.get(steps, {})
+        if sorted(means) != sorted(codes[steps]):
+            messages.append(
+                f"means: rung {steps} must give the meaning of each of {list(codes[steps])}"
+            )
+            continue
+        declared = [means[code] for code in codes[steps] if means[code] is not None]
+        vague = vague or len(declared) < len(means)
+        if any(code not in codes[reference] for code in declared):
+            messages.append(f"means: rung {steps} names a code not on the {reference}-point rung")
+        elif declared != sorted(declared):
+            messages.append(f"means: rung {steps} must keep the order of the choices")
+    common = ladder.common
+    if common is None:
+        if vague:
+            messages.append("an answer has no single equivalent, so declare a 'common' variable")
+        return messages
+    for steps in sorted(codes, reverse=True):
+        mapped = common.codes.get(steps, {})
+        if sorted(mapped) != sorted(codes[steps]):
+            messages.append(f"common: rung {steps} must map each of {list(codes[steps])}")
+        elif any(code not in common.scale.codes for code in mapped.values()):
+            messages.append(f"common: rung {steps} maps to a code not among its points")
+        elif messages:
+            break  # the reference rung or the meanings are wrong: nothing to compare with
+        elif steps != reference and any(
+            meaning is not None and mapped[code] != common.codes[reference][meaning]
+            for code, meaning in ladder.means[steps].items()
+        ):
+            messages.append(f"common: rung {steps} disagrees with what its answers mean")
+    return messages
 
 
 def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[Problem]:
@@ -266,9 +311,9 @@ def _check_scores(instrument: Instrument) -> list[Problem]:
 def _resolvable(instrument: Instrument, item: Item) -> bool:
     """Tell whether every scale the item can be shown with exists."""
     if item.ladder is not None:
-        rungs = instrument.ladders.get(item.ladder)
-        return rungs is not None and all(
-            rungs.get(steps) in instrument.scales for steps in LADDER_STEPS
+        ladder = instrument.ladders.get(item.ladder)
+        return ladder is not None and all(
+            ladder.rungs.get(steps) in instrument.scales for steps in LADDER_STEPS
         )
     return item.scale in instrument.scales
 

@@ -10,9 +10,14 @@ import yaml
 from marshmallow import ValidationError
 
 from survey.instruments import checks, lock
-from survey.instruments.model import Instrument, Scale
+from survey.instruments.model import Instrument, Ladder, Scale
 from survey.instruments.problems import Problem
-from survey.instruments.schema import InstrumentSchema, ScaleLibrarySchema, make_scales
+from survey.instruments.schema import (
+    InstrumentSchema,
+    ScaleLibrarySchema,
+    make_ladders,
+    make_scales,
+)
 from survey.models.enums import Group
 
 #: The instruments shipped with the platform.
@@ -110,7 +115,7 @@ def _load_files(folder: Path, paths: list[Path]) -> tuple[list[Instrument], list
 def load_file(
     path: Path,
     shared_scales: dict[str, Scale],
-    shared_ladders: dict[str, dict[int, str]],
+    shared_ladders: dict[str, Ladder],
     problems: list[Problem],
 ) -> Instrument | None:
     """Load one instrument file; append its problems; return it unless it has errors."""
@@ -130,7 +135,7 @@ def load_file(
         title=data["title"],
         intro=data["intro"],
         scales={**shared_scales, **make_scales(data["scales"])},
-        ladders={**shared_ladders, **data["ladders"]},
+        ladders={**shared_ladders, **make_ladders(data["ladders"])},
         items=tuple(data["items"]),
         scores=tuple(data["scores"]),
         path=path,
@@ -151,7 +156,7 @@ def _load_library(path: Path, problems: list[Problem]) -> tuple[dict[str, Scale]
     except ValidationError as error:
         problems += _schema_problems(str(path), error.messages, raw)
         return {}, {}
-    return make_scales(data["scales"]), data["ladders"]
+    return make_scales(data["scales"]), make_ladders(data["ladders"])
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:

@@ -48,10 +48,66 @@ class Scale:
         """Return the codes of the choices in order."""
         return tuple(point.code for point in self.points)
 
-    def position(self, code: int) -> float:
-        """Return where ``code`` lies between the first (0.0) and last (1.0) choice."""
-        index = self.codes.index(code)
-        return index / (len(self.points) - 1)
+    def label_of(self, code: int, language: str) -> str:
+        """Return the label of the choice with ``code``."""
+        return next(point.label[language] for point in self.points if point.code == code)
+
+
+@dataclass(frozen=True)
+class CommonVariable:
+    """The coarser variable every rung of a ladder maps to truthfully (e.g. happened: yes/no).
+
+    Exported as ``<item>_<suffix>`` beside the item's variables on the reference scale.
+    """
+
+    suffix: str
+    label: Text
+    scale: Scale
+    #: Rung (number of choices) → answer code on that rung → code of the common variable.
+    codes: dict[int, dict[int, int]]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The 5-, 3- and 2-point versions of a child item's scale and what their answers mean.
+
+    ``means`` states, per shorter rung, the code on the reference (longest) rung that an
+    answer means, or None where it has no single equivalent (3-point "Ja, flere gange" is
+    2-3, 4-6 or 7+ times); such a ladder declares a ``common`` variable.
+    """
+
+    name: str
+    rungs: dict[int, str]
+    means: dict[int, dict[int, int | None]] = field(default_factory=dict)
+    common: CommonVariable | None = None
+
+    @property
+    def reference_steps(self) -> int:
+        """Return the number of choices of the reference rung (the longest)."""
+        return max(self.rungs)
+
+    def steps_of(self, scale_key: str) -> int:
+        """Return the rung (number of choices) a scale is on (KeyError if on none)."""
+        for steps, key in self.rungs.items():
+            if key == scale_key:
+                return steps
+        raise KeyError(scale_key)
+
+    def meaning(self, steps: int, code: int) -> int | None:
+        """Return the reference code an answer on a rung means (None: no single equivalent)."""
+        if steps == self.reference_steps:
+            return code
+        return self.means[steps][code]
+
+
+@dataclass(frozen=True)
+class Harmonised:
+    """An answer's meaning: a code on the item's reference scale and on its common variable."""
+
+    #: None where the answer has no single equivalent on the reference scale.
+    reference: int | None
+    #: None for items without a common variable (staff items, ladders that need none).
+    common: int | None
 
 
 @dataclass(frozen=True)
@@ -101,6 +157,8 @@ class Score:
     items: tuple[str, ...]
     #: Share of the shown items that must have a value for the score to exist.
     min_answered: float
+    #: "better" or "worse": what a higher score means (for codebooks and readers).
+    higher_is: str = "better"
 
 
 @dataclass(frozen=True)
@@ -114,7 +172,7 @@ class Instrument:
     title: Text
     intro: Text
     scales: dict[str, Scale]
-    ladders: dict[str, dict[int, str]]
+    ladders: dict[str, Ladder]
     items: tuple[Item, ...]
     scores: tuple[Score, ...]
     path: Path | None = None
@@ -141,11 +199,25 @@ class Instrument:
         """Return the scale an item is shown with: its own, or its ladder's rung of ``steps``."""
         if item.ladder is None:
             return self.scales[item.scale]  # type: ignore[index]
-        return self.scales[self.ladders[item.ladder][steps or max(LADDER_STEPS)]]
+        return self.scales[self.ladders[item.ladder].rungs[steps or max(LADDER_STEPS)]]
 
     def reference_scale(self, item: Item) -> Scale:
         """Return the scale scores are expressed on for this item (the ladder's longest rung)."""
         return self.scale_for(item, None)
+
+    def harmonise(self, item: Item, scale_key: str, code: int) -> Harmonised:
+        """Return what an answer means on the item's reference scale and common variable.
+
+        Raises ValueError for a scale the item is never shown with.
+        """
+        if scale_key not in self.scale_keys_for(item):
+            raise ValueError(f"{item.id} is never shown with scale {scale_key!r}")
+        if item.ladder is None:
+            return Harmonised(code, None)
+        ladder = self.ladders[item.ladder]
+        steps = ladder.steps_of(scale_key)
+        common = ladder.common.codes[steps][code] if ladder.common else None
+        return Harmonised(ladder.meaning(steps, code), common)
 
     def is_shown(self, item: Item, values: dict[str, tuple[str, int | None]]) -> bool:
         """Tell whether ``item`` is asked, given earlier answers as item id → (scale, value)."""
@@ -156,11 +228,11 @@ class Instrument:
         if value is None:
             return False
         if condition.above_lowest:
-            return self.scales[scale_key].position(value) > 0
+            return value != self.scales[scale_key].codes[0]
         return value in condition.codes
 
     def scale_keys_for(self, item: Item) -> tuple[str, ...]:
         """Return every scale the item can be shown with."""
         if item.ladder is None:
             return (item.scale,)  # type: ignore[return-value]
-        return tuple(self.ladders[item.ladder][steps] for steps in LADDER_STEPS)
+        return tuple(self.ladders[item.ladder].rungs[steps] for steps in LADDER_STEPS)

@@ -16,8 +16,10 @@ from marshmallow import (
 
 from survey.instruments.model import (
     LANGUAGES,
+    CommonVariable,
     Condition,
     Item,
+    Ladder,
     Point,
     Scale,
     Score,
@@ -133,6 +135,7 @@ class ScoreSchema(_Strict):
     id = fields.String(required=True, validate=IDENTIFIER)
     label = Translated(required=True)
     method = fields.String(required=True, validate=validate.OneOf(["mean", "sum"]))
+    higher_is = fields.String(required=True, validate=validate.OneOf(["better", "worse"]))
     items = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     min_answered = fields.Float(
         load_default=0.5,
@@ -146,13 +149,58 @@ class ScoreSchema(_Strict):
         return Score(**{**data, "items": tuple(data["items"])})
 
 
+def _code_map(values: fields.Field, **kwargs: Any) -> fields.Dict:
+    """{number of choices: {answer code: value}}."""
+    return fields.Dict(
+        keys=fields.Integer(), values=fields.Dict(keys=fields.Integer(), values=values), **kwargs
+    )
+
+
+class CommonSchema(_Strict):
+    """``common``: the coarser variable every rung of a ladder maps to."""
+
+    suffix = fields.String(required=True, validate=IDENTIFIER)
+    label = Translated(required=True)
+    points = fields.List(fields.Nested(PointSchema), required=True, validate=validate.Length(min=2))
+    codes = _code_map(fields.Integer(strict=True), required=True)
+
+
+class LadderSchema(_Strict):
+    """A ladder: its rungs, what their answers mean on the longest rung, a common variable."""
+
+    rungs = fields.Dict(keys=fields.Integer(), values=fields.String(), required=True)
+    means = _code_map(fields.Integer(strict=True, allow_none=True))
+    common = fields.Nested(CommonSchema)
+
+
 def _ladders() -> fields.Dict:
-    """A mapping of ladder names to {number of choices: scale key}."""
+    """A mapping of ladder names to ladders."""
     return fields.Dict(
         keys=fields.String(validate=IDENTIFIER),
-        values=fields.Dict(keys=fields.Integer(), values=fields.String()),
+        values=fields.Nested(LadderSchema),
         load_default=dict,
     )
+
+
+def make_ladders(raw: dict[str, dict]) -> dict[str, Ladder]:
+    """Return Ladder objects for loaded ``ladders`` mappings."""
+    ladders = {}
+    for name, spec in raw.items():
+        common = spec.get("common")
+        ladders[name] = Ladder(
+            name=name,
+            rungs=spec["rungs"],
+            means=spec.get("means", {}),
+            common=CommonVariable(
+                suffix=common["suffix"],
+                label=common["label"],
+                scale=Scale(key=f"{name}_{common['suffix']}", points=tuple(common["points"])),
+                codes=common["codes"],
+            )
+            if common
+            else None,
+        )
+    return ladders
 
 
 class ScaleLibrarySchema(_Strict):

@@ -1,9 +1,10 @@
 """Scale scores per submission: reverse coding, missing codes left out, a minimum answered.
 
-Children may answer an item on its 5-, 3- or 2-point version. Every answer is placed by its
-relative position (first choice 0, last choice 1) on the item's reference scale, the longest
-rung of its ladder, so scores from different rungs share one metric. Sums are prorated to all
-of the score's items, so respondents who skipped an item stay comparable.
+Children may answer an item on its 5-, 3- or 2-point version. Every answer counts with the
+code its ladder declares it means on the item's reference scale (the longest rung); a score
+that would need an answer without a single equivalent there (3-point "Ja, flere gange") does
+not exist for that submission, rather than guessing. Sums are prorated to all of the score's
+items, so respondents who skipped an item stay comparable.
 """
 
 from __future__ import annotations
@@ -24,14 +25,20 @@ class ScoredAnswer(Protocol):
     missing_code: MissingCode | None
 
 
-def answer_position(instrument: Instrument, item: Item, answer: ScoredAnswer) -> float | None:
-    """Return the answer's position from 0 to 1 after reverse coding; None for a missing code."""
+def scored_value(instrument: Instrument, item: Item, answer: ScoredAnswer) -> float | None:
+    """Return the answer's reference code after reverse coding.
+
+    None for a missing code, or for an answer with no single equivalent on the reference scale.
+    """
     if answer.value is None:
         return None
-    if answer.scale not in instrument.scale_keys_for(item):
-        raise ValueError(f"{item.id} is never shown with scale {answer.scale!r}")
-    position = instrument.scales[answer.scale].position(answer.value)
-    return 1.0 - position if item.reverse else position
+    code = instrument.harmonise(item, answer.scale, answer.value).reference
+    if code is None:
+        return None
+    if not item.reverse:
+        return float(code)
+    reference = instrument.reference_scale(item)
+    return float(min(reference.codes) + max(reference.codes) - code)
 
 
 def _item_bounds(instrument: Instrument, score: Score) -> tuple[float, float]:
@@ -61,16 +68,18 @@ def compute_score(
         if item_id in asked
         and not (item_id in answers and answers[item_id].missing_code is MissingCode.NOT_SHOWN)
     ]
-    positions = []
+    values = []
     for item_id in eligible:
         if item_id in answers:
-            position = answer_position(instrument, instrument.item(item_id), answers[item_id])
-            if position is not None:
-                positions.append(position)
-    if not eligible or len(positions) / len(eligible) < score.min_answered:
+            answer = answers[item_id]
+            value = scored_value(instrument, instrument.item(item_id), answer)
+            if value is not None:
+                values.append(value)
+            elif answer.value is not None:
+                return None  # an answer without a single equivalent: no score, not a guess
+    if not eligible or len(values) / len(eligible) < score.min_answered:
         return None
-    low, high = _item_bounds(instrument, score)
-    mean = low + (high - low) * sum(positions) / len(positions)
+    mean = sum(values) / len(values)
     return mean * len(score.items) if score.method == "sum" else mean
 
 

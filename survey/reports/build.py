@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from survey.admin.dashboard import GroupCounts, response_counts
 from survey.extensions import db
 from survey.instruments import get_registry
-from survey.instruments.model import Instrument, Item
-from survey.instruments.scoring import answer_position, score_range, score_submission
+from survey.instruments.model import Harmonised, Instrument, Item
+from survey.instruments.scoring import score_range, score_submission
 from survey.models import (
     Answer,
     Group,
@@ -52,11 +52,15 @@ class ScoreFigures:
 
 @dataclass
 class ItemDistribution:
-    """How the site's answers to one item spread over the reference scale's choices."""
+    """How the site's answers to one item spread over the reference scale's choices.
+
+    When some answers (on a shorter rung) have no single equivalent there, the distribution
+    is over the ladder's common variable instead, so that every answer counts as what it means.
+    """
 
     instrument: Instrument
     item: Item
-    #: Labels of the reference scale's choices, per language.
+    #: Labels of the reference scale's (or common variable's) choices, per language.
     labels: list[dict[str, str]]
     shares: list[float]
     n: int
@@ -316,21 +320,21 @@ def _distributions(
             Answer.value.is_not(None),
         )
     )
-    by_item: dict[str, Counter[int]] = defaultdict(Counter)
+    by_item: dict[str, list[Harmonised]] = defaultdict(list)
     for answer in db.session.scalars(query):
         item = instrument.item(answer.item_id)
-        reference = instrument.reference_scale(item)
-        position = answer_position(instrument, item, answer)
-        if item.reverse and position is not None:
-            position = 1 - position  # distributions show what was answered, not the score direction
-        index = round((position or 0) * (len(reference.codes) - 1))
-        by_item[item.id][index] += 1
+        by_item[item.id].append(instrument.harmonise(item, answer.scale, answer.value))
     distributions = []
     for item in instrument.items:
-        counter = by_item.get(item.id, Counter())
-        n = sum(counter.values())
-        reference = instrument.reference_scale(item)
-        labels = [point.label for point in reference.points]
-        shares = [counter[index] / n if n else 0.0 for index in range(len(labels))]
+        meanings = by_item.get(item.id, [])
+        scale = instrument.reference_scale(item)
+        codes = [meaning.reference for meaning in meanings]
+        if None in codes:  # some answers have no single 5-point equivalent: use the common one
+            scale = instrument.ladders[item.ladder].common.scale  # type: ignore[index,union-attr]
+            codes = [meaning.common for meaning in meanings]
+        counter = Counter(codes)
+        n = len(codes)
+        labels = [point.label for point in scale.points]
+        shares = [counter[code] / n if n else 0.0 for code in scale.codes]
         distributions.append(ItemDistribution(instrument, item, labels, shares, n, hidden=n < k))
     return distributions

@@ -32,6 +32,7 @@ CHILD = {
             "id": "mood",
             "label": {"da": "Humør", "en": "Mood"},
             "method": "mean",
+            "higher_is": "better",
             "items": ["tc_01", "tc_02"],
         }
     ],
@@ -68,6 +69,7 @@ STAFF = {
             "id": "safe",
             "label": {"da": "Tryghed", "en": "Safety"},
             "method": "mean",
+            "higher_is": "better",
             "items": ["ts_01"],
         }
     ],

@@ -233,16 +233,117 @@ def test_text_for_an_age_band_the_item_skips(child_data, write_instrument, probl
     only_error(problems_of(), "tc_01", "text for age band 6-9, which the item is not asked of")
 
 
+def declared_ladder(rungs=None):
+    """A local ladder like the shipped `amount` ladder, declared in full."""
+    return {
+        "rungs": rungs or {5: "faces5_amount", 3: "faces3_amount", 2: "faces2"},
+        "means": {3: {1: 1, 2: 2, 3: 4}, 2: {1: 1, 2: None}},
+        "common": {
+            "suffix": "any",
+            "label": {"da": "Overhovedet", "en": "At all"},
+            "points": [
+                {"code": 1, "label": {"da": "Nej", "en": "No"}},
+                {"code": 2, "label": {"da": "Ja", "en": "Yes"}},
+            ],
+            "codes": {5: {1: 1, 2: 2, 3: 2, 4: 2, 5: 2}, 3: {1: 1, 2: 2, 3: 2}, 2: {1: 1, 2: 2}},
+        },
+    }
+
+
+def test_a_fully_declared_local_ladder_passes(child_data, write_instrument, problems_of):
+    child_data["ladders"] = {"mine": declared_ladder()}
+    child_data["items"][0]["ladder"] = "mine"
+    write_instrument(child_data)
+    assert errors(problems_of()) == []
+
+
 def test_local_ladder_without_every_rung(child_data, write_instrument, problems_of):
-    child_data["ladders"] = {"short": {"5": "faces5_amount", "3": "faces3_amount"}}
+    child_data["ladders"] = {"short": declared_ladder({5: "faces5_amount", 3: "faces3_amount"})}
     write_instrument(child_data)
     only_error(problems_of(), None, "ladder short: needs the rungs 5, 3, 2")
 
 
 def test_local_ladder_rung_of_the_wrong_size(child_data, write_instrument, problems_of):
-    child_data["ladders"] = {"odd": {"5": "faces3_amount", "3": "faces3_freq", "2": "faces2"}}
+    rungs = {5: "faces3_amount", 3: "faces3_freq", 2: "faces2"}
+    child_data["ladders"] = {"odd": declared_ladder(rungs)}
     write_instrument(child_data)
     only_error(problems_of(), None, "ladder odd: scale faces3_amount has 3 choices, not 5")
+
+
+def test_ladder_without_meanings_is_refused(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    del ladder["means"]
+    child_data["ladders"] = {"vague": ladder}
+    write_instrument(child_data)
+    assert [problem.message for problem in errors(problems_of())] == [
+        "ladder vague: means: rung 3 must give the meaning of each of [1, 2, 3]",
+        "ladder vague: means: rung 2 must give the meaning of each of [1, 2]",
+    ]
+
+
+def test_ladder_meaning_one_choice_short_is_refused(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    del ladder["means"][3][3]
+    child_data["ladders"] = {"vague": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "means: rung 3 must give the meaning of each of [1, 2, 3]")
+
+
+def test_ladder_meaning_off_the_reference_scale(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    ladder["means"][3][3] = 6
+    child_data["ladders"] = {"odd": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "means: rung 3 names a code not on the 5-point rung")
+
+
+def test_ladder_meanings_out_of_order(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    ladder["means"][3] = {1: 1, 2: 4, 3: 2}
+    child_data["ladders"] = {"odd": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "means: rung 3 must keep the order of the choices")
+
+
+def test_vague_ladder_without_common_variable(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    del ladder["common"]
+    child_data["ladders"] = {"vague": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "no single equivalent, so declare a 'common' variable")
+
+
+def test_exact_ladder_needs_no_common_variable(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    del ladder["common"]
+    ladder["means"][2] = {1: 1, 2: 5}
+    child_data["ladders"] = {"exact": ladder}
+    write_instrument(child_data)
+    assert errors(problems_of()) == []
+
+
+def test_common_variable_missing_a_rung(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    del ladder["common"]["codes"][2]
+    child_data["ladders"] = {"odd": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "common: rung 2 must map each of [1, 2]")
+
+
+def test_common_variable_code_not_among_its_points(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    ladder["common"]["codes"][3][3] = 3
+    child_data["ladders"] = {"odd": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "common: rung 3 maps to a code not among its points")
+
+
+def test_common_variable_contradicting_the_meanings(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    ladder["common"]["codes"][3][2] = 1  # "Ja, lidt" means "Lidt", which is "yes" on rung 5
+    child_data["ladders"] = {"odd": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "common: rung 3 disagrees with what its answers mean")
 
 
 def test_duplicate_code_in_a_scale(staff_data, write_instrument, problems_of):
@@ -260,7 +361,9 @@ def test_child_scale_without_pictures(child_data, staff_data, write_instrument, 
             ]
         }
     }
-    child_data["ladders"] = {"plain": {"5": "faces5_amount", "3": "faces3_amount", "2": "plain2"}}
+    child_data["ladders"] = {
+        "plain": declared_ladder({5: "faces5_amount", 3: "faces3_amount", 2: "plain2"})
+    }
     child_data["items"][1]["ladder"] = "plain"
     write_instrument(child_data)
     only_error(problems_of(), "tc_02", "scale plain2 needs a picture on every choice")

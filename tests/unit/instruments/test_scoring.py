@@ -67,18 +67,46 @@ def test_below_the_minimum_share_gives_no_score():
     assert score(STAFF, "wellbeing", five) is None
 
 
-def test_shorter_rungs_are_placed_on_the_five_point_metric():
-    answers = [Given("cw_01", "faces3_amount", 2), Given("cw_10", "faces2", 2)]
-    by_item = {answer.item_id: answer for answer in answers}
-    limited = Score(
-        id="t",
-        label={"da": "t", "en": "t"},
-        method="mean",
-        items=("cw_01", "cw_10"),
-        min_answered=1.0,
+def one_item_score(item_id):
+    return Score(
+        id="t", label={"da": "t", "en": "t"}, method="mean", items=(item_id,), min_answered=1.0
     )
-    # "Ja, lidt" is the middle of three choices → 3; "Ja" is the top of two → 5.
-    assert compute_score(WELLBEING, limited, by_item) == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "scale", "code", "expected"),
+    [
+        # amount: "Nej" = "Slet ikke", "Ja, lidt" = "Lidt", "Ja, meget" = "Meget" (not "Rigtig meget")
+        ("cw_01", "faces3_amount", 1, 1.0),
+        ("cw_01", "faces3_amount", 2, 2.0),
+        ("cw_01", "faces3_amount", 3, 4.0),
+        ("cw_01", "faces2", 1, 1.0),
+        ("cw_01", "faces5_amount", 5, 5.0),
+        # frequency: "Nogle gange" = "Nogle gange", "Tit" = "Tit" (not "Altid")
+        ("cw_04", "faces3_freq", 2, 3.0),
+        ("cw_04", "faces3_freq", 3, 4.0),
+        # reversed frequency (afraid): "Tit" = 4, mirrored to 2
+        ("cw_06", "faces3_freq", 3, 2.0),
+        ("cw_06", "faces2", 1, 5.0),
+        # answers with no single 5-point equivalent give no score rather than a guess
+        ("cw_01", "faces2", 2, None),
+        ("cw_04", "faces2", 2, None),
+    ],
+)
+def test_shorter_rungs_count_as_what_their_answers_mean(item_id, scale, code, expected):
+    answers = {item_id: Given(item_id, scale, code)}
+    value = compute_score(WELLBEING, one_item_score(item_id), answers)
+    assert value == (None if expected is None else pytest.approx(expected))
+
+
+def test_one_answer_without_equivalent_withholds_the_score():
+    answers = [
+        Given(item.id, "faces5_amount", 4) for item in WELLBEING.items if item.ladder == "amount"
+    ]
+    answers += [Given(i.id, "faces5_freq", 4) for i in WELLBEING.items if i.ladder == "frequency"]
+    assert score(WELLBEING, "wellbeing", answers) is not None
+    answers[0] = Given(answers[0].item_id, "faces2", 2)
+    assert score(WELLBEING, "wellbeing", answers) is None
 
 
 def test_items_not_shown_do_not_count_against_the_minimum():
@@ -87,8 +115,8 @@ def test_items_not_shown_do_not_count_against_the_minimum():
         Given("cw_06", "faces3_freq", 1),
         Given("cw_09", "faces3_freq", missing_code=MissingCode.NOT_SHOWN),
     ]
-    # cw_06 is reversed: "Aldrig" scared → 5.
-    assert score(WELLBEING, "safety", answers) == pytest.approx(5.0)
+    # "Ja, meget" → 4; cw_06 is reversed: "Aldrig" scared → 5.
+    assert score(WELLBEING, "safety", answers) == pytest.approx(4.5)
 
 
 def test_items_outside_the_age_band_do_not_count():
@@ -156,13 +184,15 @@ def test_reverse_coding_mirrors_the_answer(codes):
 
 
 @given(st.sampled_from(["faces5_freq", "faces3_freq", "faces2"]), st.data())
-def test_reversed_child_item_mirrors_on_every_rung(scale_key, data):
-    scale = WELLBEING.scales[scale_key]
-    code = data.draw(st.sampled_from(scale.codes))
-    mirror = scale.codes[len(scale.codes) - 1 - scale.codes.index(code)]
-    one_item = Score(
-        id="t", label={"da": "t", "en": "t"}, method="mean", items=("cw_06",), min_answered=1.0
+def test_reversed_child_item_mirrors_its_meaning_on_every_rung(scale_key, data):
+    meanings = {  # what each answer means on the 5-point frequency scale (scales.yaml)
+        "faces5_freq": {1: 1, 2: 2, 3: 3, 4: 4, 5: 5},
+        "faces3_freq": {1: 1, 2: 3, 3: 4},
+        "faces2": {1: 1, 2: None},
+    }[scale_key]
+    code = data.draw(st.sampled_from(sorted(meanings)))
+    value = compute_score(
+        WELLBEING, one_item_score("cw_06"), {"cw_06": Given("cw_06", scale_key, code)}
     )
-    straight = compute_score(WELLBEING, one_item, {"cw_06": Given("cw_06", scale_key, code)})
-    mirrored = compute_score(WELLBEING, one_item, {"cw_06": Given("cw_06", scale_key, mirror)})
-    assert straight + mirrored == pytest.approx(6.0)
+    expected = None if meanings[code] is None else 6 - meanings[code]
+    assert value == expected
