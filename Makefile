@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format translations messages chromium clean
+.PHONY: run test lint format translations messages test-tools clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,8 @@ run: translations
 	@echo "'$(BIN)/survey demo --reset' makes a new demo study, password and codes."
 	$(BIN)/survey run --host $(HOST) --port $(PORT)
 
-chromium: $(BIN)/.installed-test
+# Chromium for the browser tests; poppler (pdftoppm), PSPP and R that read what the app writes.
+test-tools: $(BIN)/.installed-test
 	@if [ -x "$(CHROMIUM)" ]; then \
 		echo "Chromium: $(CHROMIUM)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -38,8 +39,12 @@ chromium: $(BIN)/.installed-test
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
-	@if ! command -v pdftoppm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	@missing=""; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v pspp >/dev/null || missing="$$missing pspp"; \
+	command -v Rscript >/dev/null || missing="$$missing r-base-core"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 lint: $(BIN)/.installed-test
@@ -50,7 +55,7 @@ format: $(BIN)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint translations chromium
+test: lint translations test-tools
 	$(BIN)/pytest
 
 messages: $(BIN)/.installed-test

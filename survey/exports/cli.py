@@ -16,6 +16,7 @@ from survey.exports.service import (
     FORMATS,
     ExportError,
     build_export,
+    check_filters,
     export_codebook,
 )
 from survey.extensions import db
@@ -80,15 +81,16 @@ def export_command(
         if site is None:
             _fail(f"The study has no site {site_name!r}.")
     filters = Filters(study, round_, site, Group(group) if group else None, instrument)
+    try:
+        check_filters(filters)
+    except ExportError as error:
+        _fail(str(error))
     people = participant_count(filters)
     if people < current_app.config["MIN_CELL"]:
         click.echo(
             f"Warning: the filters leave {people} participants, fewer than MIN_CELL.", err=True
         )
-    try:
-        export = build_export(filters, export_format, actor_user_id=None, language=language)
-    except ExportError as error:
-        _fail(str(error))
+    export = build_export(filters, export_format, actor_user_id=None, language=language)
     if export.path is not None:
         shutil.move(export.path, out)
     else:

@@ -49,6 +49,7 @@ TEXT = {
             "{method} af {items}; mindst {share} besvaret; interval {low}–{high}; {direction}"
         ),
         "mean": "gennemsnit",
+        "percent": " %",
         "sum": "sum (forholdsmæssigt opregnet)",
         "better": "højere er bedre",
         "worse": "højere er værre",
@@ -92,6 +93,7 @@ TEXT = {
         "score_line": "{method} of {items}; at least {share} answered; range {low}–{high}; "
         "{direction}",
         "mean": "mean",
+        "percent": "%",
         "sum": "sum (prorated)",
         "better": "higher is better",
         "worse": "higher is worse",
@@ -213,7 +215,7 @@ def render(variables: list[Variable], language: str = "da") -> str:
             detail = text["score_line"].format(
                 method=text[score.method],
                 items=", ".join(f"`{item}`" for item in score.items),
-                share=f"{score.min_answered:.0%}",
+                share=f"{score.min_answered * 100:.0f}{text['percent']}",
                 low=f"{low:g}",
                 high=f"{high:g}",
                 direction=text[score.higher_is],

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from survey.extensions import db
-from survey.instruments import Registry
+from survey.instruments import Registry, get_registry
 from survey.instruments.model import (
     LADDER_STEPS,
     MISSING_VALUES,
@@ -132,7 +132,16 @@ def _query(filters: Filters) -> sa.Select:
         query = query.where(Participant.site_id == filters.site.id)
     if filters.group is not None:
         query = query.where(Participant.group == filters.group)
+    if filters.instrument is not None:  # only those the questionnaire is for
+        query = query.where(Participant.group == _respondents(filters.instrument))
     return query
+
+
+def _respondents(instrument_key: str) -> Group | None:
+    try:
+        return get_registry().latest(instrument_key).respondent
+    except KeyError:
+        return None
 
 
 @dataclass
@@ -317,7 +326,7 @@ def _item_variables(instrument: Instrument, item: Item, language: str) -> list[V
         variables.append(
             Variable(
                 f"{item.id}_{common.suffix}",
-                f"{text} ({common.label[language]})",
+                f"{text} – {common.label[language]}",
                 instrument,
                 Kind.COMMON,
                 item,

@@ -37,6 +37,7 @@ class ExportForm(FlaskForm):
     language = SelectField(
         _l("Language of labels and codebook"),
         choices=choices([("da", "Dansk"), ("en", "English")]),
+        default="da",
     )
     small_group_ok = BooleanField(
         _l("I know the export covers fewer people than the smallest group we show")

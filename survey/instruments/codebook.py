@@ -24,10 +24,13 @@ from survey.instruments.scoring import score_range
 from survey.models.enums import AgeBand
 
 NOTES = (
-    "Item variables hold the code of the choice the respondent saw. Children answer each item "
-    "on the 5-, 3- or 2-point version of its ladder; the scale shown is stored with every answer.",
-    "Scores place each answer by its relative position (first choice 0, last choice 1) on the "
-    "5-point reference scale, after reverse coding, and leave missing codes out. A score exists "
+    "Children answer each item on the 5-, 3- or 2-point version of its ladder; the scale shown "
+    "is stored with every answer. Each ladder declares what every answer of a shorter version "
+    "means on the 5-point version, or that it has no single equivalent there (then only the "
+    "ladder's coarser common variable holds it); exports carry the answer as given per version, "
+    "its 5-point meaning and the common variable.",
+    "Scores use each answer's 5-point meaning, after reverse coding, and leave missing codes "
+    "out; a score does not exist when an answer has no single 5-point meaning. A score exists "
     "only when the share of shown items with a value reaches its minimum; sums are prorated to "
     "all of the score's items.",
 )
@@ -140,7 +143,9 @@ def render_markdown(registry: Registry) -> str:
                     lines.append(f"- {language}{' ' + band if band else ''}: {_md(text)}")
             for scale in item_entry.scales:
                 choices = "; ".join(
-                    f"{p.code} = {_md(p.label['da'])} / {_md(p.label['en'])}" for p in scale.points
+                    f"{p.code} = {_md(p.label['da'])} / {_md(p.label['en'])}"
+                    + _meaning(instrument, item, scale, p.code)
+                    for p in scale.points
                 )
                 lines.append(
                     f"- scale `{scale.key}`{'' if scale.ordinal else ' (nominal)'}: {choices}"
@@ -153,9 +158,21 @@ def render_markdown(registry: Registry) -> str:
                 f"- `{score_entry.name}` — {score.label['da']} / {score.label['en']}: "
                 f"{score.method} of "
                 f"{', '.join(score.items)}; at least {score.min_answered:.0%} answered; "
-                f"range {score_entry.low:g}–{score_entry.high:g}"
+                f"range {score_entry.low:g}–{score_entry.high:g}; higher is {score.higher_is}"
             )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _meaning(instrument: Instrument, item: Item, scale: Scale, code: int) -> str:
+    """Return " (means 4)" for an answer of a shorter rung: its 5-point meaning, or "none"."""
+    if item.ladder is None:
+        return ""
+    ladder = instrument.ladders[item.ladder]
+    steps = ladder.steps_of(scale.key)
+    if steps == ladder.reference_steps:
+        return ""
+    meaning = ladder.meaning(steps, code)
+    return f" (means {'no single 5-point answer' if meaning is None else meaning})"
 
 
 def _md(text: str) -> str:

