@@ -1,8 +1,11 @@
-"""Peak memory of streamed exports of 1,000,000 answers (issue 7: must stay under 300 MB).
+"""Time, peak memory and size of exports of 1,000,000 answers, per format.
 
-Run: .venv/bin/python bench/export_memory.py [--answers N]
-Builds a throw-away SQLite database, fills it with synthetic staff answers, then runs
-`survey export` in child processes and reports each one's peak resident memory (ru_maxrss).
+Run: .venv/bin/python bench/export_memory.py [--answers N] [--baseline DIR]
+Builds a throw-away SQLite database, fills it with synthetic answers of staff and of children
+(on every rung of the ladders), then runs `survey export` in child processes and reports each
+one's time, peak resident memory (ru_maxrss) and file size. With --baseline (a checkout of an
+earlier commit, e.g. `git worktree add /tmp/base <commit>`) every format is also exported by
+that code from the same database, alternately, so both are measured side by side in one run.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +37,17 @@ def fill(database: Path, answers_wanted: int) -> int:
     from survey.demo_answers import assign_instruments
     from survey.extensions import db
     from survey.instruments import get_registry
-    from survey.models import Answer, Group, Participant, Round, Site, Study, Submission
+    from survey.instruments.model import LADDER_STEPS
+    from survey.models import (
+        AgeBand,
+        Answer,
+        Group,
+        Participant,
+        Round,
+        Site,
+        Study,
+        Submission,
+    )
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
@@ -47,13 +61,19 @@ def fill(database: Path, answers_wanted: int) -> int:
         registry = get_registry()
         assign_instruments(round_, registry)
         db.session.commit()
-        items = [
-            (instrument, item)
-            for choice in round_.instruments_for(Group.STAFF)
-            for instrument in [registry.get(choice.instrument_key, choice.instrument_version)]
-            for item in instrument.items
-        ]
-        people = answers_wanted // len(items) + 1
+        items = {
+            group: [
+                (instrument, item)
+                for choice in round_.instruments_for(group)
+                for instrument in [registry.get(choice.instrument_key, choice.instrument_version)]
+                for item in instrument.items_for(
+                    AgeBand.AGE_13_18 if group is Group.CHILD else None
+                )
+            ]
+            for group in Group
+        }
+        people = 2 * answers_wanted // sum(len(group_items) for group_items in items.values()) + 1
+        group_of = [Group.CHILD if n % 2 else Group.STAFF for n in range(people)]
         now = datetime.now(UTC)
         site_id, study_id, round_id = study.sites[0].id, study.id, round_.id
         connection = db.session.connection()
@@ -66,7 +86,8 @@ def fill(database: Path, answers_wanted: int) -> int:
                     {
                         "study_id": study_id,
                         "site_id": site_id,
-                        "group": Group.STAFF,
+                        "group": group_of[n],
+                        "age_band": AgeBand.AGE_13_18 if group_of[n] is Group.CHILD else None,
                         "layout": "standard",
                         "language": "da",
                         "code_hash": hashlib.sha256(str(n).encode()).hexdigest(),
@@ -76,10 +97,8 @@ def fill(database: Path, answers_wanted: int) -> int:
                     for n in numbers
                 ],
             )
-        participant_ids = connection.execute(sa.select(Participant.id)).scalars().all()
-        import uuid
-
-        submissions = [(uuid.uuid4(), pid) for pid in participant_ids]
+        people_rows = connection.execute(sa.select(Participant.id, Participant.group)).all()
+        submissions = [(uuid.uuid4(), pid, group) for pid, group in people_rows]
         for start in range(0, len(submissions), batch):
             connection.execute(
                 sa.insert(Submission),
@@ -88,18 +107,20 @@ def fill(database: Path, answers_wanted: int) -> int:
                         "id": sid,
                         "participant_id": pid,
                         "round_id": round_id,
+                        "scale_steps": LADDER_STEPS[pid % 3] if group is Group.CHILD else None,
                         "status": "completed",
                         "started_at": now,
                         "completed_at": now,
                         "text_size": "normal",
                     }
-                    for sid, pid in submissions[start : start + batch]
+                    for sid, pid, group in submissions[start : start + batch]
                 ],
             )
             rows = []
-            for sid, pid in submissions[start : start + batch]:
-                for index, (instrument, item) in enumerate(items):
-                    scale = instrument.scale_for(item)
+            for sid, pid, group in submissions[start : start + batch]:
+                steps = LADDER_STEPS[pid % 3] if group is Group.CHILD else None
+                for index, (instrument, item) in enumerate(items[group]):
+                    scale = instrument.scale_for(item, steps)
                     rows.append(
                         {
                             "submission_id": sid,
@@ -119,9 +140,17 @@ def fill(database: Path, answers_wanted: int) -> int:
     return total
 
 
-def measure(database: Path, export_format: str, out: Path) -> tuple[float, float]:
-    """Run one export in a child process; return (seconds, peak RSS in MB)."""
-    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+#: Formats measured, in order; formats the baseline does not know are measured for this code only.
+FORMATS = ("csv-long", "json", "csv-wide", "xlsx", "sav", "dta", "participation")
+
+
+def measure(database: Path, export_format: str, out: Path, code: Path) -> tuple[float, float]:
+    """Run one export with the code in ``code`` in a child process; return (s, peak RSS MB)."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONPATH": str(code),
+    }
     command = [
         sys.executable,
         "-c",
@@ -135,6 +164,7 @@ def measure(database: Path, export_format: str, out: Path) -> tuple[float, float
     result = subprocess.run(
         [sys.executable, "-c", MEASURE, *command],
         env=environment,
+        cwd=out.parent,  # not the project folder, which `-c` would put first on sys.path
         capture_output=True,
         text=True,
         check=True,
@@ -148,30 +178,49 @@ def main() -> None:
     """Fill, export, report."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--baseline", type=Path, help="a checkout of earlier code to compare")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as folder:
         database = Path(folder) / "bench.db"
         started = time.perf_counter()
         total = fill(database, args.answers)
         print(f"filled {total:,} answers in {time.perf_counter() - started:.0f} s")
+        known = _formats(args.baseline) if args.baseline else set()
         lines = [
-            "# Export memory benchmark",
+            "# Export benchmark",
             "",
-            f"{total:,} answers, SQLite, {datetime.now(UTC).date()}, `bench/export_memory.py`.",
+            f"{total:,} answers (half children on every rung, half staff), SQLite, "
+            f"{datetime.now(UTC).date()}, `bench/export_memory.py`"
+            + (" with a baseline checkout, measured alternately in one run." if known else "."),
             "",
-            "| format | seconds | answers/s | peak RSS (MB) | limit |",
-            "|---|---|---|---|---|",
+            "| format | seconds | answers/s | peak RSS (MB) | file (MB) | baseline s | baseline "
+            "RSS (MB) | baseline file (MB) |",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        for export_format in ("csv-long", "json", "csv-wide"):
-            seconds, peak = measure(database, export_format, Path(folder) / f"out.{export_format}")
-            size = (Path(folder) / f"out.{export_format}").stat().st_size / 1e6
-            print(f"{export_format}: {seconds:.1f} s, peak {peak:.0f} MB, file {size:.0f} MB")
-            lines.append(
-                f"| {export_format} | {seconds:.1f} | {total / seconds:,.0f} | {peak:.0f} | 300 |"
-            )
+        for export_format in FORMATS:
+            runs = {"this": ROOT}
+            if export_format in known:
+                runs["baseline"] = args.baseline.resolve()
+            cells: list[str] = []
+            for name, code in runs.items():
+                out = Path(folder) / f"{name}.{export_format}"
+                seconds, peak = measure(database, export_format, out, code)
+                size = out.stat().st_size / 1e6
+                print(f"{name} {export_format}: {seconds:.1f} s, peak {peak:.0f} MB, {size:.1f} MB")
+                cells += [f"{seconds:.1f}", f"{peak:.0f}", f"{size:.1f}"]
+                if name == "this":
+                    cells.insert(1, f"{total / seconds:,.0f}")
+            cells += ["–"] * (7 - len(cells))
+            lines.append(f"| {export_format} | " + " | ".join(cells) + " |")
     (ROOT / "bench" / "results" / "export-memory.md").write_text(
         "\n".join(lines) + "\n", encoding="utf-8"
     )
+
+
+def _formats(checkout: Path) -> set[str]:
+    """Return the export formats the baseline checkout knows."""
+    text = (checkout / "survey" / "exports" / "service.py").read_text(encoding="utf-8")
+    return {name for name in FORMATS if f'"{name}":' in text}
 
 
 if __name__ == "__main__":

@@ -61,6 +61,10 @@ TEXT = {
             "oversættes sandt til. Scorer bruger betydningen på 5-punktsskalaen og findes ikke, "
             "hvis et svar ikke har én."
         ),
+        "rounds": (
+            "I formatet csv-rounds har hver deltager én række; kolonner, der kan skifte fra runde "
+            "til runde, har rundens navn som endelse (fx `cw_01_baseline`)."
+        ),
         "respondents": "Besvares af",
         "child": "børn",
         "staff": "medarbejdere",
@@ -103,6 +107,10 @@ TEXT = {
             "where an answer has no single meaning there (e.g. 'Yes, more than once'). "
             "`<item>_any` is the coarser common variable every version maps to truthfully. "
             "Scores use the meaning on the 5-point scale and do not exist when an answer has none."
+        ),
+        "rounds": (
+            "In the csv-rounds format each participant has one row; columns that can change "
+            "from round to round carry the round's name as a suffix (e.g. `cw_01_baseline`)."
         ),
         "respondents": "Answered by",
         "child": "children",
@@ -180,6 +188,7 @@ def render(variables: list[Variable], language: str = "da") -> str:
     lines += ["", STATUS_NOTE[language], "", f"## {text['long']}", ""]
     lines += _column_table(ANSWER_COLUMNS, text, index)
     lines += ["", f"## {text['participation']}", "", ", ".join(PARTICIPATION_COLUMNS)]
+    lines += ["", text["rounds"]]
     lines += ["", f"## {text['missing']}", "", text["missing_note"], ""]
     lines += [f"| {text['value']} | {text['stata']} | {text['meaning']} |", "|---|---|---|"]
     stata = {-1: ".a", -2: ".b", -3: ".c"}

@@ -13,7 +13,7 @@ equivalent); and the ladder's coarser common variable (``cw_01_any``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -126,8 +126,13 @@ def _query(filters: Filters) -> sa.Select:
         .where(Participant.study_id == filters.study.id)
         .order_by(Round.id, Participant.site_id, Participant.id)
     )
+    return _narrow(query, filters)
+
+
+def _narrow(query: sa.Select, filters: Filters) -> sa.Select:
+    """Return the query restricted to the filters' round, site and group of people."""
     if filters.round is not None:
-        query = query.where(Submission.round_id == filters.round.id)
+        query = query.where(Round.id == filters.round.id)
     if filters.site is not None:
         query = query.where(Participant.site_id == filters.site.id)
     if filters.group is not None:
@@ -218,6 +223,51 @@ def common_variable(instrument: Instrument, item: Item) -> CommonVariable | None
     return instrument.ladders[item.ladder].common if item.ladder else None
 
 
+Cells = tuple[Harmonised, tuple[tuple[str, int | None], ...]]
+
+
+class AnswerCells:
+    """What one answer puts in an export: its harmonised codes and its wide variables' values.
+
+    Computed once per distinct answer: an export reads millions of answers of a few hundred
+    kinds. Returns None for an answer to an instrument version the export does not cover.
+    """
+
+    def __init__(self, instrument_of: Callable[[tuple[str, int]], Instrument | None]) -> None:
+        self._instrument_of = instrument_of
+        self._known: dict[tuple, Cells | None] = {}
+
+    def __call__(self, answer: Any) -> Cells | None:
+        key = (
+            answer.instrument_key,
+            answer.instrument_version,
+            answer.item_id,
+            answer.scale,
+            answer.value,
+            answer.missing_code,
+        )
+        if key not in self._known:
+            instrument = self._instrument_of(key[:2])
+            self._known[key] = (
+                None
+                if instrument is None
+                else _cells(instrument, instrument.item(answer.item_id), answer)
+            )
+        return self._known[key]
+
+
+def _cells(instrument: Instrument, item: Item, answer: Any) -> Cells:
+    meaning = answer_meaning(instrument, item, answer)
+    if item.ladder is None:
+        return meaning, ((item.id, export_value(answer)),)
+    steps = instrument.ladders[item.ladder].steps_of(answer.scale)
+    wide = [(item.id, meaning.reference), (f"{item.id}_r{steps}", export_value(answer))]
+    common = common_variable(instrument, item)
+    if common is not None:
+        wide.append((f"{item.id}_{common.suffix}", meaning.common))
+    return meaning, tuple(wide)
+
+
 def long_rows(filters: Filters, registry: Registry) -> Iterator[dict[str, object]]:
     """Return the rows of the long export: one per answer, one for a submission without any."""
     return _long_rows(submissions(filters), filters.instrument, registry)
@@ -227,13 +277,13 @@ def _long_rows(
     records: Iterator[Record], instrument: str | None, registry: Registry
 ) -> Iterator[dict[str, object]]:
     empty = dict.fromkeys(ANSWER_COLUMNS)
+    cells = AnswerCells(lambda ref: registry.get(*ref))
     for record in records:
         matching = [a for a in record.answers if instrument in (None, a.instrument_key)]
         if not matching:
             yield {**record.fields, **empty}
         for answer in matching:
-            form = registry.get(answer.instrument_key, answer.instrument_version)
-            meaning = answer_meaning(form, form.item(answer.item_id), answer)
+            meaning, _wide = cells(answer)  # type: ignore[misc]
             yield {
                 **record.fields,
                 "instrument": answer.instrument_key,
@@ -350,27 +400,19 @@ def wide_rows(filters: Filters, variables: list[Variable]) -> Iterator[dict[str,
 def _wide_rows(records: Iterator[Record], variables: list[Variable]) -> Iterator[dict[str, object]]:
     instruments = {(v.instrument.key, v.instrument.version): v.instrument for v in variables}
     names = [variable.name for variable in variables]
+    cells = AnswerCells(instruments.get)
     for record in records:
         row: dict[str, object] = dict(record.fields)
         row.update(dict.fromkeys(names))
         by_instrument: dict[tuple[str, int], list[Any]] = {}
         for answer in record.answers:
-            ref = (answer.instrument_key, answer.instrument_version)
-            instrument = instruments.get(ref)
-            if instrument is None:
+            found = cells(answer)
+            if found is None:
                 continue
-            by_instrument.setdefault(ref, []).append(answer)
-            item = instrument.item(answer.item_id)
-            if item.ladder is None:
-                row[item.id] = export_value(answer)
-                continue
-            meaning = answer_meaning(instrument, item, answer)
-            row[item.id] = meaning.reference
-            common = common_variable(instrument, item)
-            if common is not None:
-                row[f"{item.id}_{common.suffix}"] = meaning.common
-            steps = instrument.ladders[item.ladder].steps_of(answer.scale)
-            row[f"{item.id}_r{steps}"] = export_value(answer)
+            row.update(found[1])
+            by_instrument.setdefault((answer.instrument_key, answer.instrument_version), []).append(
+                answer
+            )
         for ref, answers in by_instrument.items():
             instrument = instruments[ref]
             scores = score_submission(instrument, answers, record.age_band)
@@ -401,13 +443,7 @@ def participation_rows(filters: Filters) -> Iterator[dict[str, object]]:
         .where(Participant.study_id == filters.study.id)
         .order_by(Round.id, Participant.site_id, Participant.id)
     )
-    if filters.round is not None:
-        query = query.where(Round.id == filters.round.id)
-    if filters.site is not None:
-        query = query.where(Participant.site_id == filters.site.id)
-    if filters.group is not None:
-        query = query.where(Participant.group == filters.group)
-    for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+    for row in db.session.execute(_narrow(query, filters).execution_options(yield_per=CHUNK)):
         yield {
             "research_id": research_id(row.study_id, row.id, key),
             "site": row.site,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyreadstat
-from marshmallow import Schema, fields
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -31,7 +31,12 @@ def neutralise(value: object) -> object:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 16, typed=True)
 def _cell(value: object) -> object:
+    """Return a CSV cell: numbers as they are, days as ISO dates, text neutralised.
+
+    Cached: an export repeats the same few thousand values millions of times.
+    """
     if value is None:
         return ""
     if isinstance(value, date):
@@ -55,57 +60,48 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[dict[str, object]]) -> Ite
     yield buffer.getvalue()
 
 
-class AnswerSchema(Schema):
-    """One answer in the JSON export: as given, and what it means (see the codebook)."""
+#: Keys of one answer in the JSON export: as given, and what it means (see the codebook).
+JSON_ANSWER_KEYS = (
+    "instrument",
+    "version",
+    "item",
+    "scale",
+    "value",
+    "missing",
+    "harmonised",
+    "common",
+)
 
-    instrument = fields.String()
-    version = fields.Integer()
-    item = fields.String()
-    scale = fields.String()
-    value = fields.Integer()
-    missing = fields.String(allow_none=True)
-    harmonised = fields.Integer(allow_none=True)
-    common = fields.Integer(allow_none=True)
 
-
-class SubmissionSchema(Schema):
-    """One submission in the JSON export, with its answers."""
-
-    research_id = fields.String()
-    site = fields.String()
-    round = fields.String()
-    group = fields.String()
-    age_band = fields.String(allow_none=True)
-    assistance_mode = fields.String(allow_none=True)
-    layout = fields.String(allow_none=True)
-    scale_steps = fields.Integer(allow_none=True)
-    language = fields.String(allow_none=True)
-    started_on = fields.Date(allow_none=True)
-    completed_on = fields.Date(allow_none=True)
-    status = fields.String()
-    answers = fields.List(fields.Nested(AnswerSchema))
+def _json_submission(row: dict[str, object]) -> dict[str, object]:
+    fields = {column: row[column] for column in SUBMISSION_COLUMNS}
+    for column in DATE_COLUMNS:
+        fields[column] = fields[column] and fields[column].isoformat()  # type: ignore[attr-defined]
+    return fields | {"answers": []}
 
 
 def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]]) -> Iterator[str]:
     """Yield a JSON document: the filters, then one object per submission with its answers.
 
     A long row without an item stands for a submission without answers (e.g. declined).
+    Built with plain dicts rather than a serialisation library: exports hold millions of answers.
     """
-    schema = SubmissionSchema()
     yield '{"export": ' + json.dumps(meta, ensure_ascii=False) + ', "submissions": ['
     current: dict[str, object] | None = None
-    first = True
+    separator = ""
     for row in long_rows:
-        key = (row["research_id"], row["round"])
-        if current is None or (current["research_id"], current["round"]) != key:
+        if current is None or (current["research_id"], current["round"]) != (
+            row["research_id"],
+            row["round"],
+        ):
             if current is not None:
-                yield ("" if first else ",") + json.dumps(schema.dump(current), ensure_ascii=False)
-                first = False
-            current = {column: row[column] for column in SUBMISSION_COLUMNS} | {"answers": []}
+                yield separator + json.dumps(current, ensure_ascii=False)
+                separator = ","
+            current = _json_submission(row)
         if row["item"] is not None:
-            current["answers"].append(row)  # type: ignore[union-attr]
+            current["answers"].append({key: row[key] for key in JSON_ANSWER_KEYS})  # type: ignore[union-attr]
     if current is not None:
-        yield ("" if first else ",") + json.dumps(schema.dump(current), ensure_ascii=False)
+        yield separator + json.dumps(current, ensure_ascii=False)
     yield "]}"
 
 
@@ -136,7 +132,12 @@ def _frame(
     datetime64 column of a unit other than nanoseconds (pandas 3 infers seconds) came out as
     1970-01-01.
     """
-    frame = pd.DataFrame(list(rows), columns=columns)
+    values: dict[str, list[object]] = {column: [] for column in columns}
+    for row in rows:  # column lists, not a list of row dicts: far less memory
+        for column, cells in values.items():
+            cells.append(row[column])
+    frame = pd.DataFrame(values, columns=columns)
+    del values
     for column in (variable.name for variable in variables):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame["scale_steps"] = pd.to_numeric(frame["scale_steps"], errors="coerce").astype("float64")

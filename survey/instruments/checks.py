@@ -158,6 +158,17 @@ def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[
         return problems
     if not _resolvable(instrument, item):
         return problems  # the ladder itself is broken, and reported once
+    if item.ladder is not None:
+        common = instrument.ladders[item.ladder].common
+        suffixes = [f"_r{steps}" for steps in LADDER_STEPS] + (
+            [f"_{common.suffix}"] if common else []
+        )
+        longest = max(suffixes, key=len)
+        if len(item.id + longest) > MAX_VARIABLE_LENGTH:
+            add(
+                f"id is too long for the exported variable {item.id}{longest} "
+                f"(at most {MAX_VARIABLE_LENGTH} characters)"
+            )
     scales = [instrument.scales[key] for key in instrument.scale_keys_for(item)]
     if item.reverse and not all(scale.ordinal for scale in scales):
         add("reverse is set, but the scale is not ordinal")

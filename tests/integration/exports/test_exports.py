@@ -41,6 +41,14 @@ def export_text(filters, export_format, language="da"):
     return "".join(export.chunks)
 
 
+def export_events():
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "export.download")
+    )
+
+
 def csv_rows(text):
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
@@ -399,14 +407,7 @@ def test_export_page_warns_about_small_groups(sign_in_as, demo):
     response = client.post(f"/admin/exports/{study_id}", data=data)
     assert response.status_code == 422
     assert "færre end 5" in response.get_data(as_text=True)
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "export.download")
-        )
-        == 0
-    )
+    assert export_events() == 0
     response = client.post(f"/admin/exports/{study_id}", data={**data, "small_group_ok": "y"})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -423,14 +424,7 @@ def test_coordinators_and_anonymous_visitors_cannot_export(sign_in_as, demo, cli
         == 403
     )
     assert client.get(f"/admin/exports/{demo.id}").status_code == 302
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "export.download")
-        )
-        == 0
-    )
+    assert export_events() == 0
 
 
 def test_cli_export_writes_the_file(runner, demo, tmp_path):
@@ -497,14 +491,7 @@ def test_filters_matching_no_questionnaire_are_refused(app, demo, runner, tmp_pa
     assert result.exit_code == 2
     assert result.output.startswith("Error: No questionnaire 'child_wellbeing'")
     assert not out.exists()
-    assert (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "export.download")
-        )
-        == 0
-    )
+    assert export_events() == 0
 
 
 def test_export_page_explains_filters_matching_no_questionnaire(sign_in_as, demo):

@@ -158,6 +158,8 @@ def test_pspp_reads_dates_labels_missing_values_and_frequencies(app, demo, tmp_p
         if row[name].strip()
     }
     assert got == {key: value for key, value in wide.items() if value is not None and value > 0}
+    for (_rid, name), value in got.items():  # every code that occurs has a label
+        assert str(value) in value_labels[name], (name, value)
     assert {row["research_id"]: row["started_on"] for row in values} == start_days(
         app, demo, round_
     )

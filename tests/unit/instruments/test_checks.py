@@ -77,6 +77,16 @@ def test_item_id_without_prefix(child_data, write_instrument, problems_of):
     only_error(problems_of(), "sleep", "id must start with 'tc_'")
 
 
+def test_child_item_id_leaves_room_for_its_exported_variables(
+    child_data, write_instrument, problems_of
+):
+    long_id = "tc_" + "x" * 26  # 29 characters: "_any" would make 33
+    child_data["items"][0]["id"] = long_id
+    child_data["scores"][0]["items"] = [long_id]
+    write_instrument(child_data)
+    only_error(problems_of(), long_id, f"exported variable {long_id}_any (at most 32 characters)")
+
+
 def test_unknown_scale(staff_data, write_instrument, problems_of):
     staff_data["items"][1]["scale"] = "nope"
     write_instrument(staff_data)
