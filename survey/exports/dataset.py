@@ -149,6 +149,18 @@ def _respondents(instrument_key: str) -> Group | None:
         return None
 
 
+#: What an export reads of each answer, in this order (``AnswerCells`` relies on it).
+ANSWER_FIELDS = (
+    Answer.submission_id,
+    Answer.instrument_key,
+    Answer.instrument_version,
+    Answer.item_id,
+    Answer.scale,
+    Answer.value,
+    Answer.missing_code,
+)
+
+
 @dataclass
 class Record:
     """One submission as exported: plain values and its answers (no ORM objects kept)."""
@@ -171,16 +183,7 @@ def _stream(statement: sa.Select, key: str) -> Iterator[Record]:
     for chunk in result.partitions():
         by_id = {row.id: row for row in chunk}
         answers: dict[object, list[Any]] = {submission_id: [] for submission_id in by_id}
-        columns = (
-            Answer.submission_id,
-            Answer.instrument_key,
-            Answer.instrument_version,
-            Answer.item_id,
-            Answer.scale,
-            Answer.value,
-            Answer.missing_code,
-        )
-        query = sa.select(*columns).where(Answer.submission_id.in_(list(by_id)))
+        query = sa.select(*ANSWER_FIELDS).where(Answer.submission_id.in_(list(by_id)))
         for answer in db.session.execute(query.order_by(Answer.instrument_key, Answer.item_id)):
             answers[answer.submission_id].append(answer)
         for submission_id, row in by_id.items():
@@ -238,14 +241,7 @@ class AnswerCells:
         self._known: dict[tuple, Cells | None] = {}
 
     def __call__(self, answer: Any) -> Cells | None:
-        key = (
-            answer.instrument_key,
-            answer.instrument_version,
-            answer.item_id,
-            answer.scale,
-            answer.value,
-            answer.missing_code,
-        )
+        key = answer[1:]  # every column of ANSWER_FIELDS but the submission's id
         if key not in self._known:
             instrument = self._instrument_of(key[:2])
             self._known[key] = (

@@ -87,7 +87,8 @@ def rounds_rows(
     people: dict[str, dict[str, object]] = {}
     for row in wide_rows(filters, variables):
         person = people.setdefault(
-            str(row["research_id"]), {column: row[column] for column in PERSON_COLUMNS}
+            str(row["research_id"]),
+            dict.fromkeys(columns) | {column: row[column] for column in PERSON_COLUMNS},
         )
         suffix = suffixes[str(row["round"])]
         person.update({f"{column}_{suffix}": row[column] for column in per_round})

@@ -6,11 +6,14 @@ import csv
 import functools
 import io
 import json
+import operator
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyreadstat
 from openpyxl import Workbook
@@ -22,6 +25,8 @@ from survey.instruments.model import MISSING_LABELS, MISSING_VALUES
 #: A spreadsheet treats a cell starting with one of these as a formula (CWE-1236).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 MISSING_NUMBERS = sorted(MISSING_VALUES.values())
+#: Submission columns that hold days (``datetime.date``, None when unknown).
+DATE_COLUMNS = ("started_on", "completed_on")
 
 
 def neutralise(value: object) -> object:
@@ -45,14 +50,18 @@ def _cell(value: object) -> object:
 
 
 def csv_chunks(columns: Iterable[str], rows: Iterable[dict[str, object]]) -> Iterator[str]:
-    """Yield an RFC 4180 CSV (UTF-8 with BOM, for Excel) a few rows at a time."""
+    """Yield an RFC 4180 CSV (UTF-8 with BOM, for Excel) a few rows at a time.
+
+    Every row holds every column.
+    """
     columns = list(columns)
+    values = operator.itemgetter(*columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([neutralise(column) for column in columns])
     for number, row in enumerate(rows, start=1):
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow(map(_cell, values(row)))
         if number % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -132,23 +141,21 @@ def _frame(
     datetime64 column of a unit other than nanoseconds (pandas 3 infers seconds) came out as
     1970-01-01.
     """
-    values: dict[str, list[object]] = {column: [] for column in columns}
-    for row in rows:  # column lists, not a list of row dicts: far less memory
-        for column, cells in values.items():
-            cells.append(row[column])
-    frame = pd.DataFrame(values, columns=columns)
-    del values
-    for column in (variable.name for variable in variables):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    frame["scale_steps"] = pd.to_numeric(frame["scale_steps"], errors="coerce").astype("float64")
-    for column in SUBMISSION_COLUMNS:
-        if column not in DATE_COLUMNS and frame[column].dtype != "float64":
-            frame[column] = frame[column].fillna("").astype(str)
+    numbers = {name: array("d") for name in (*(v.name for v in variables), "scale_steps")}
+    texts: dict[str, list[object]] = {c: [] for c in columns if c not in numbers}
+    nan = float("nan")
+    for row in rows:  # packed columns, not a list of row dicts: far less memory
+        for name, packed in numbers.items():
+            value = row[name]
+            packed.append(nan if value is None else value)  # type: ignore[arg-type]
+        for name, cells in texts.items():
+            value = row[name]
+            cells.append("" if value is None and name not in DATE_COLUMNS else value)
+    data = {name: np.frombuffer(packed) for name, packed in numbers.items()} | texts
+    frame = pd.DataFrame({column: data[column] for column in columns}, columns=columns)
     return frame
 
 
-#: Submission columns that hold days (``datetime.date``, None when unknown).
-DATE_COLUMNS = ("started_on", "completed_on")
 #: SPSS allows variable labels of 256 bytes; Stata of 80 characters.
 SAV_LABEL_BYTES = 256
 DTA_LABEL_CHARACTERS = 80
