@@ -196,6 +196,7 @@ def write_stats_file(
             missing_ranges={name: MISSING_NUMBERS for name in labels},
             variable_measure={v.name: _measure(v) for v in variables},
             variable_format={name: "F2.0" for name in labels},
+            row_compress=True,  # SPSS bytecode compression, read by every SPSS reader
         )
         return len(frame)
     for name in labels:
