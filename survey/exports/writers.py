@@ -233,18 +233,21 @@ def write_xlsx(
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("data")
     data.append([_xlsx_cell(data, column) for column in columns])
+    values = operator.itemgetter(*columns)
     count = 0
     for row in rows:
-        data.append([_xlsx_cell(data, row.get(column)) for column in columns])
+        data.append(
+            [_xlsx_cell(data, cell) if cell.__class__ is str else cell for cell in values(row)]
+        )
         count += 1
     codebook = workbook.create_sheet("codebook")
     codebook.append(["variable", "label", "values"])
     for variable in variables:
-        values = "; ".join(
+        labels = "; ".join(
             f"{code} = {label}" for code, label in sorted(value_labels(variable, language).items())
         )
         codebook.append(
-            [variable.name, _xlsx_cell(codebook, variable.label), _xlsx_cell(codebook, values)]
+            [variable.name, _xlsx_cell(codebook, variable.label), _xlsx_cell(codebook, labels)]
         )
     workbook.save(path)
     return count
