@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadstat
+from marshmallow import Schema, fields
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from survey.exports.dataset import SUBMISSION_COLUMNS, Variable
+from survey.exports.dataset import Variable
 from survey.instruments.model import MISSING_LABELS, MISSING_VALUES
 
 #: A spreadsheet treats a cell starting with one of these as a formula (CWE-1236).
@@ -82,19 +83,30 @@ JSON_ANSWER_KEYS = (
 )
 
 
-def _json_submission(row: dict[str, object]) -> dict[str, object]:
-    fields = {column: row[column] for column in SUBMISSION_COLUMNS}
-    for column in DATE_COLUMNS:
-        fields[column] = fields[column] and fields[column].isoformat()  # type: ignore[attr-defined]
-    return fields | {"answers": []}
+class SubmissionSchema(Schema):
+    """One submission in the JSON export; its answers follow as objects of JSON_ANSWER_KEYS
+    (plain dicts: an export holds millions of answers)."""
+
+    research_id = fields.String()
+    site = fields.String()
+    round = fields.String()
+    group = fields.String()
+    age_band = fields.String(allow_none=True)
+    assistance_mode = fields.String(allow_none=True)
+    layout = fields.String(allow_none=True)
+    scale_steps = fields.Integer(allow_none=True)
+    language = fields.String(allow_none=True)
+    started_on = fields.Date(allow_none=True)
+    completed_on = fields.Date(allow_none=True)
+    status = fields.String()
 
 
 def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]]) -> Iterator[str]:
     """Yield a JSON document: the filters, then one object per submission with its answers.
 
     A long row without an item stands for a submission without answers (e.g. declined).
-    Built with plain dicts rather than a serialisation library: exports hold millions of answers.
     """
+    schema = SubmissionSchema()
     yield '{"export": ' + json.dumps(meta, ensure_ascii=False) + ', "submissions": ['
     current: dict[str, object] | None = None
     separator = ""
@@ -106,7 +118,7 @@ def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]])
             if current is not None:
                 yield separator + json.dumps(current, ensure_ascii=False)
                 separator = ","
-            current = _json_submission(row)
+            current = schema.dump(row) | {"answers": []}
         if row["item"] is not None:
             current["answers"].append({key: row[key] for key in JSON_ANSWER_KEYS})  # type: ignore[union-attr]
     if current is not None:
