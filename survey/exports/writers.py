@@ -20,7 +20,7 @@ from marshmallow import Schema, fields
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from survey.exports.dataset import Variable
+from survey.exports.dataset import ANSWER_COLUMNS, Variable
 from survey.instruments.model import MISSING_LABELS, MISSING_VALUES
 
 #: A spreadsheet treats a cell starting with one of these as a formula (CWE-1236).
@@ -70,21 +70,8 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[dict[str, object]]) -> Ite
     yield buffer.getvalue()
 
 
-#: Keys of one answer in the JSON export: as given, and what it means (see the codebook).
-JSON_ANSWER_KEYS = (
-    "instrument",
-    "version",
-    "item",
-    "scale",
-    "value",
-    "missing",
-    "harmonised",
-    "common",
-)
-
-
 class SubmissionSchema(Schema):
-    """One submission in the JSON export; its answers follow as objects of JSON_ANSWER_KEYS
+    """One submission in the JSON export; its answers follow as objects of ANSWER_COLUMNS
     (plain dicts: an export holds millions of answers)."""
 
     research_id = fields.String()
@@ -120,7 +107,7 @@ def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]])
                 separator = ","
             current = schema.dump(row) | {"answers": []}
         if row["item"] is not None:
-            current["answers"].append({key: row[key] for key in JSON_ANSWER_KEYS})  # type: ignore[union-attr]
+            current["answers"].append({key: row[key] for key in ANSWER_COLUMNS})  # type: ignore[union-attr]
     if current is not None:
         yield separator + json.dumps(current, ensure_ascii=False)
     yield "]}"
