@@ -48,6 +48,10 @@ class ScoreFigures:
     #: The site's figure is withheld: too few answers (or to protect another site's).
     site_hidden: bool
     site_n: int
+    #: The site's figure is withheld only so that another site's cannot be worked out.
+    site_complement: bool = False
+    #: The same for the site's figure in the previous round.
+    previous_complement: bool = False
 
 
 @dataclass
@@ -208,11 +212,14 @@ def build_site_reports(
             response=counts[site.id],
         )
         for instrument in instruments:
-            for score in instrument.scores:
-                report.scores.append(
-                    _site_score(instrument, score, site, all_sites, now, before, k)
-                )
-            report.items += _distributions(instrument, site, round_, k)
+            figures = [
+                _site_score(instrument, score, site, all_sites, now, before, k)
+                for score in instrument.scores
+            ]
+            report.scores += figures
+            # A site hidden to protect another must not show what its score could be read from.
+            protect = any(figure.site_complement for figure in figures)
+            report.items += _distributions(instrument, site, round_, k, protect)
         reports.append(report)
     return reports
 
@@ -221,13 +228,17 @@ def _site_score(
     instrument: Instrument, score, site: Site, sites: list[Site], now: dict, before: dict, k: int
 ) -> ScoreFigures:  # type: ignore[no-untyped-def]
     per_site = now.get((instrument.key, score.id), {})
-    sizes = {site_.id: len(per_site.get(site_.id, [])) for site_ in sites}
-    hidden = suppress(sizes, k)
+    hidden = suppress({site_.id: len(per_site.get(site_.id, [])) for site_ in sites}, k)
     values = per_site.get(site.id, [])
     everyone = [value for site_values in per_site.values() for value in site_values]
     site_estimate = None if not hidden.shows(site.id) or len(values) < k else estimate(values)
-    earlier = before.get((instrument.key, score.id), {}).get(site.id, [])
-    previous_estimate = estimate(earlier) if len(earlier) >= k else None
+    # The previous round was published under its own suppression: show only what it showed.
+    per_site_before = before.get((instrument.key, score.id), {})
+    hidden_before = suppress({s.id: len(per_site_before.get(s.id, [])) for s in sites}, k)
+    earlier = per_site_before.get(site.id, [])
+    previous_estimate = (
+        estimate(earlier) if hidden_before.shows(site.id) and len(earlier) >= k else None
+    )
     low, high = score_range(instrument, score)
     return ScoreFigures(
         instrument=instrument,
@@ -243,6 +254,8 @@ def _site_score(
         else None,
         site_hidden=site_estimate is None,
         site_n=len(values),
+        site_complement=len(values) >= k and not hidden.shows(site.id),
+        previous_complement=len(earlier) >= k and not hidden_before.shows(site.id),
     )
 
 
@@ -307,14 +320,16 @@ def build_all_sites_report(
 
 
 def _distributions(
-    instrument: Instrument, site: Site, round_: Round, k: int
+    instrument: Instrument, site: Site, round_: Round, k: int, protect: bool = False
 ) -> list[ItemDistribution]:
+    """Return the spread of the site's answers per item, from completed submissions."""
     query = (
         sa.select(Answer)
         .join(Submission)
         .join(Participant)
         .where(
             Submission.round_id == round_.id,
+            Submission.status == SubmissionStatus.COMPLETED,
             Participant.site_id == site.id,
             Answer.instrument_key == instrument.key,
             Answer.value.is_not(None),
@@ -336,5 +351,7 @@ def _distributions(
         n = len(codes)
         labels = [point.label for point in scale.points]
         shares = [counter[code] / n if n else 0.0 for code in scale.codes]
-        distributions.append(ItemDistribution(instrument, item, labels, shares, n, hidden=n < k))
+        distributions.append(
+            ItemDistribution(instrument, item, labels, shares, n, hidden=protect or n < k)
+        )
     return distributions

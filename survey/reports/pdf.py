@@ -43,6 +43,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "body", fontName=regular, fontSize=10.5, leading=15, spaceAfter=2 * mm
         ),
         "small": ParagraphStyle("small", fontName=regular, fontSize=8.5, leading=11),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=9.5, leading=12),
         "child": ParagraphStyle("child", fontName=bold, fontSize=18, leading=25, spaceAfter=4 * mm),
     }
 
@@ -199,6 +200,10 @@ def _too_few() -> str:
     return _("too few answers to show")
 
 
+def _protected() -> str:
+    return _("hidden so that another group's figure cannot be worked out")
+
+
 def _response(report: SiteReport, styles: dict) -> list:
     rows = [[_("Who"), _("Invited"), _("Completed"), _("Response rate")]]
     for group, name in ((Group.CHILD, _("Children")), (Group.STAFF, _("Staff"))):
@@ -237,6 +242,14 @@ def _estimate_text(estimate, hidden: bool = False) -> str:  # type: ignore[no-un
     return f"{estimate.mean:.1f} ({estimate.low:.1f}–{estimate.high:.1f})"
 
 
+def _previous_text(report: SiteReport, figures: ScoreFigures, styles: dict) -> object:
+    if report.previous_round is None:
+        return _("no earlier round")
+    if figures.previous_complement:
+        return Paragraph(_protected(), styles["cell"])
+    return _estimate_text(figures.previous)
+
+
 def _change_text(figures: ScoreFigures) -> str:
     if figures.change is None:
         return "–"
@@ -254,13 +267,15 @@ def _scores(report: SiteReport, styles: dict) -> list:
             [_("Group"), _("Average (95 % interval)"), _("Change since last round")],
             [
                 report.site.name,
-                _estimate_text(figures.site, figures.site_hidden),
+                Paragraph(_protected(), styles["cell"])
+                if figures.site_complement
+                else _estimate_text(figures.site, figures.site_hidden),
                 _change_text(figures),
             ],
             [_("All sites"), _estimate_text(figures.all_sites), ""],
             [
                 _("This site, last round"),
-                _estimate_text(figures.previous) if report.previous_round else "–",
+                _previous_text(report, figures, styles),
                 "",
             ],
         ]
@@ -294,13 +309,15 @@ def _items(report: SiteReport, styles: dict) -> list:
         text = distribution.item.text[language]
         story.append(Paragraph(f"{distribution.item.id}: {text}", styles["small"]))
         if distribution.hidden:
-            story.append(Paragraph(_too_few(), styles["small"]))
+            hidden = _too_few() if distribution.n < report.min_cell else _protected()
+            story.append(Paragraph(hidden, styles["small"]))
         else:
             story.append(stacked_bar(distribution))
             parts = [
                 f"{label[language]} {100 * share:.0f} %"
                 for label, share in zip(distribution.labels, distribution.shares, strict=True)
             ]
+            parts.append(_("%(n)s answered", n=distribution.n))
             story.append(Paragraph(" · ".join(parts), styles["small"]))
         story.append(Spacer(1, 2 * mm))
     return story

@@ -3,7 +3,7 @@
 import io
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pdfplumber
@@ -227,6 +227,7 @@ def test_item_distributions_count_each_answer_as_what_it_means(app, demo):
         .join(Participant)
         .where(
             Submission.round_id == round_.id,
+            Submission.status == SubmissionStatus.COMPLETED,
             Participant.site_id == site.id,
             Answer.value.is_not(None),
         )
@@ -249,3 +250,69 @@ def test_item_distributions_count_each_answer_as_what_it_means(app, demo):
         assert distribution.n == len(given)
         assert distribution.shares == [count / len(given) if given else 0.0 for count in expected]
     assert kinds == {"common", "five-point"}
+
+
+def two_site_study(app):
+    """Ask has 3 staff answers in round 1 (hidden), Birken 6 (hidden to protect Ask); both 6 in
+    round 2. Every staff member answers every wellbeing statement with the site's value, so
+    Birken's round-1 scores are 2.5 (wellbeing at work: two statements are reversed) and 2.0
+    (support)."""
+    from survey.demo_answers import assign_instruments
+    from survey.instruments import get_registry
+    from survey.models import Round, Site, Study
+    from survey.participants import register_participants
+
+    study = Study(slug="small", name="Lille studie")
+    ask, birken = Site(name="Ask"), Site(name="Birken")
+    study.sites += [ask, birken]
+    rounds = [Round(name="r1", status=RoundStatus.CLOSED), Round(name="r2")]
+    rounds[1].status = RoundStatus.CLOSED
+    study.rounds += rounds
+    db.session.add(study)
+    db.session.flush()
+    for round_ in rounds:
+        assign_instruments(round_, get_registry())
+    plan = {(ask, 0): (3, 4), (birken, 0): (6, 2), (ask, 1): (6, 3), (birken, 1): (6, 5)}
+    people = {site: [] for site in (ask, birken)}
+    for site in (ask, birken):
+        register_participants(site, Group.STAFF, 6)
+        db.session.flush()
+        people[site] = db.session.scalars(
+            sa.select(Participant).where(Participant.site_id == site.id)
+        ).all()
+    for (site, index), (n, value) in plan.items():
+        for person in people[site][:n]:
+            submission = Submission(
+                participant=person,
+                round=rounds[index],
+                status=SubmissionStatus.COMPLETED,
+                completed_at=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+            for number in range(1, 9):
+                submission.answers.append(
+                    Answer(
+                        instrument_key="staff_wellbeing",
+                        instrument_version=1,
+                        item_id=f"sw_0{number}",
+                        scale="degree5",
+                        value=value,
+                    )
+                )
+            db.session.add(submission)
+    db.session.commit()
+    return study, ask, birken, rounds
+
+
+def test_a_site_hidden_to_protect_another_stays_hidden_in_the_next_round(app):
+    _study, _ask, birken, rounds = two_site_study(app)
+    first, _m, _l = pdf_text(render_site_report(build_site_report(birken, rounds[0], "da", DAY)))
+    assert "ingen tidligere runde" in first
+    assert "skjult, så en anden gruppes tal ikke kan regnes ud" in first
+    birken_first = ("2,5 (", "2.5 (", "2,0 (", "2.0 (")
+    assert not any(figure in first for figure in birken_first)
+    assert "6 har svaret" not in first  # no distributions of a protected site
+    second, _m, _l = pdf_text(render_site_report(build_site_report(birken, rounds[1], "da", DAY)))
+    protected = "Dette sted, sidste runde skjult, så en anden gruppes tal"
+    assert second.count(protected) == 2  # wellbeing at work, and support
+    assert not any(figure in second for figure in birken_first)
+    assert "6 har svaret" in second
