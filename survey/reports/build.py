@@ -52,6 +52,8 @@ class ScoreFigures:
     site_complement: bool = False
     #: The same for the site's figure in the previous round.
     previous_complement: bool = False
+    #: "better" or "worse": what a higher score means.
+    higher_is: str = "better"
 
 
 @dataclass
@@ -108,6 +110,8 @@ class AllSitesScore:
     sites: list[ScoreRow]
     total: ScoreRow
     by_assistance: list[ScoreRow]
+    #: "better" or "worse": what a higher score means.
+    higher_is: str = "better"
 
 
 @dataclass
@@ -231,15 +235,19 @@ def _site_score(
     hidden = suppress({site_.id: len(per_site.get(site_.id, [])) for site_ in sites}, k)
     values = per_site.get(site.id, [])
     everyone = [value for site_values in per_site.values() for value in site_values]
-    site_estimate = None if not hidden.shows(site.id) or len(values) < k else estimate(values)
+    low, high = score_range(instrument, score)
+    site_estimate = (
+        estimate(values, (low, high)) if hidden.shows(site.id) and len(values) >= k else None
+    )
     # The previous round was published under its own suppression: show only what it showed.
     per_site_before = before.get((instrument.key, score.id), {})
     hidden_before = suppress({s.id: len(per_site_before.get(s.id, [])) for s in sites}, k)
     earlier = per_site_before.get(site.id, [])
     previous_estimate = (
-        estimate(earlier) if hidden_before.shows(site.id) and len(earlier) >= k else None
+        estimate(earlier, (low, high))
+        if hidden_before.shows(site.id) and len(earlier) >= k
+        else None
     )
-    low, high = score_range(instrument, score)
     return ScoreFigures(
         instrument=instrument,
         score_id=score.id,
@@ -247,7 +255,9 @@ def _site_score(
         low=low,
         high=high,
         site=site_estimate,
-        all_sites=estimate(everyone) if len(everyone) >= k and not hidden.total_hidden else None,
+        all_sites=estimate(everyone, (low, high))
+        if len(everyone) >= k and not hidden.total_hidden
+        else None,
         previous=previous_estimate,
         change=change(previous_estimate, site_estimate)
         if previous_estimate and site_estimate
@@ -256,16 +266,24 @@ def _site_score(
         site_n=len(values),
         site_complement=len(values) >= k and not hidden.shows(site.id),
         previous_complement=len(earlier) >= k and not hidden_before.shows(site.id),
+        higher_is=score.higher_is,
     )
 
 
-def _rows(names: dict[object, str], values: dict[object, list[float]], k: int) -> list[ScoreRow]:
+def _rows(
+    names: dict[object, str],
+    values: dict[object, list[float]],
+    k: int,
+    bounds: tuple[float, float],
+) -> list[ScoreRow]:
     sizes = {key: len(values.get(key, [])) for key in names}
     hidden = suppress(sizes, k)
     return [
         ScoreRow(
             name,
-            estimate(values.get(key, [])) if hidden.shows(key) and sizes[key] >= k else None,
+            estimate(values.get(key, []), bounds)
+            if hidden.shows(key) and sizes[key] >= k
+            else None,
             sizes[key],
         )
         for key, name in names.items()
@@ -307,13 +325,16 @@ def build_all_sites_report(
                     label=score.label,
                     low=low,
                     high=high,
-                    sites=_rows(site_names, values, k),
+                    sites=_rows(site_names, values, k, (low, high)),
                     total=ScoreRow(
-                        "", estimate(everyone) if len(everyone) >= k else None, len(everyone)
+                        "",
+                        estimate(everyone, (low, high)) if len(everyone) >= k else None,
+                        len(everyone),
                     ),
-                    by_assistance=_rows(mode_names, modes, k)
+                    by_assistance=_rows(mode_names, modes, k, (low, high))
                     if instrument.respondent is Group.CHILD
                     else [],
+                    higher_is=score.higher_is,
                 )
             )
     return report

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -25,7 +25,7 @@ from reportlab.platypus import (
 
 from survey.fonts import register_pdf_fonts
 from survey.models import Group
-from survey.reports.build import AllSitesReport, ScoreFigures, SiteReport
+from survey.reports.build import AllSitesReport, AllSitesScore, ScoreFigures, SiteReport
 from survey.reports.charts import WIDTH, dot_chart, face, stacked_bar
 
 
@@ -99,9 +99,7 @@ def render_all_sites_report(report: AllSitesReport) -> bytes:
                 )
                 chart_rows.append((name, row.estimate))
             parts = [
-                Paragraph(
-                    f"{score.instrument.title[language]}: {score.label[language]}", styles["h2"]
-                ),
+                Paragraph(_score_heading(score, language), styles["h2"]),
                 _table(table_rows, [70 * mm, 30 * mm, 70 * mm]),
                 Spacer(1, 2 * mm),
                 dot_chart(chart_rows, score.low, score.high, len(chart_rows) - 1, _too_few()),
@@ -171,9 +169,10 @@ def _cover(report: SiteReport | AllSitesReport, styles: dict, title: str) -> lis
         Paragraph(_("How to read this report"), styles["h1"]),
         Paragraph(
             _(
-                "Each score is the average of the answers, from 1 (lowest) to 5 (highest) "
-                "unless another range is given. The line around each average shows where the "
-                "true average most likely lies (a 95 % interval): with few answers it is wide."
+                "Each score is the average of the answers on the scale given beside it, which "
+                "also says whether a higher score is better or worse. The line around each "
+                "average shows where the true average most likely lies: a 95 % interval "
+                "(Student's t), cut at the ends of the scale. With few answers it is wide."
             ),
             styles["body"],
         ),
@@ -236,10 +235,24 @@ def _table(rows: list[list[str]], widths: list[float]) -> Table:
     return table
 
 
+def _number(value: float, signed: bool = False) -> str:
+    """Return a score with one decimal in the report's language (4,2 in Danish)."""
+    return format_decimal(value, format="+0.0;-0.0" if signed else "0.0")
+
+
+def _score_heading(score: ScoreFigures | AllSitesScore, language: str) -> str:
+    """Return "Questionnaire: score (scale 1–5, higher is better)"."""
+    direction = _("higher is better") if score.higher_is == "better" else _("higher is worse")
+    scale = _(
+        "scale %(low)s–%(high)s", low=format_decimal(score.low), high=format_decimal(score.high)
+    )
+    return f"{score.instrument.title[language]}: {score.label[language]} ({scale}, {direction})"
+
+
 def _estimate_text(estimate, hidden: bool = False) -> str:  # type: ignore[no-untyped-def]
     if hidden or estimate is None:
         return _too_few()
-    return f"{estimate.mean:.1f} ({estimate.low:.1f}–{estimate.high:.1f})"
+    return f"{_number(estimate.mean)} ({_number(estimate.low)}–{_number(estimate.high)})"
 
 
 def _previous_text(report: SiteReport, figures: ScoreFigures, styles: dict) -> object:
@@ -255,14 +268,14 @@ def _change_text(figures: ScoreFigures) -> str:
         return "–"
     if not figures.change.reliable:
         return _("no reliable change")
-    return f"{figures.change.difference:+.1f}"
+    return _number(figures.change.difference, signed=True)
 
 
 def _scores(report: SiteReport, styles: dict) -> list:
     story = [Paragraph(_("Scores"), styles["h1"])]
     language = report.language
     for figures in report.scores:
-        heading = f"{figures.instrument.title[language]}: {figures.label[language]}"
+        heading = _score_heading(figures, language)
         rows = [
             [_("Group"), _("Average (95 % interval)"), _("Change since last round")],
             [

@@ -26,28 +26,37 @@ def t_quantile(degrees_of_freedom: int) -> float:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A group's mean score with its 95 % confidence interval."""
+    """A group's mean score with its 95 % confidence interval, kept within the scale."""
 
     n: int
     mean: float
     low: float
     high: float
+    #: t × standard error: the interval's half width before it was cut at the scale's ends.
+    margin: float
 
     @property
     def half_width(self) -> float:
-        """Return the distance from the mean to either end of the interval."""
-        return (self.high - self.low) / 2
+        """Return the distance from the mean to either end of the uncut interval."""
+        return self.margin
 
 
-def estimate(values: Sequence[float]) -> Estimate | None:
-    """Return the mean and its 95 % t interval, or None for fewer than two values."""
+def estimate(values: Sequence[float], bounds: tuple[float, float] | None = None) -> Estimate | None:
+    """Return the mean and its 95 % t interval, or None for fewer than two values.
+
+    With ``bounds`` (the lowest and highest score possible) the interval is cut at them: a
+    mean cannot lie outside the scale, so neither can the interval shown for it.
+    """
     n = len(values)
     if n < 2:
         return None
     mean = sum(values) / n
     variance = sum((value - mean) ** 2 for value in values) / (n - 1)
     half = t_quantile(n - 1) * math.sqrt(variance / n)
-    return Estimate(n, mean, mean - half, mean + half)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return Estimate(n, mean, low, high, half)
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,22 @@ def test_t_quantiles_are_conservative_between_table_rows():
     assert t_quantile(500) == pytest.approx(1.96)
     with pytest.raises(ValueError):
         t_quantile(0)
+
+
+@pytest.mark.parametrize(
+    ("values", "bounds"),
+    [
+        ([5.0, 5.0, 5.0, 4.5, 5.0], (1.0, 5.0)),
+        ([1.0, 1.0, 1.5, 1.0], (1.0, 5.0)),
+        ([0.0, 1.0], (0, 1)),
+    ],
+)
+def test_intervals_stay_on_the_scale_and_changes_use_the_uncut_margin(values, bounds):
+    uncut = estimate(values)
+    cut = estimate(values, bounds)
+    assert uncut.low < bounds[0] or uncut.high > bounds[1]  # the case the cut is for
+    assert bounds[0] <= cut.low <= cut.mean <= cut.high <= bounds[1]
+    assert cut.low == max(uncut.low, bounds[0]) and cut.high == min(uncut.high, bounds[1])
+    assert cut.half_width == pytest.approx(uncut.half_width)
+    other = estimate([3.0, 3.5, 2.5, 3.0, 3.2])
+    assert change(other, cut).margin == pytest.approx(change(other, uncut).margin)
