@@ -9,8 +9,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from survey import audit
 from survey.extensions import db
-from survey.models import Round, Site, Study
+from survey.models import Round, RoundStatus, Site, Study
 from survey.reports.build import build_all_sites_report, build_site_reports
 from survey.reports.pdf import render_all_sites_report, render_site_report
 
@@ -22,10 +23,10 @@ def _fail(message: str) -> None:
 
 
 def report_filename(site: Site) -> str:
-    """Return a plain file name for a site's report."""
+    """Return a plain file name for a site's report, unique by the site's id."""
     from survey.exports.writers import safe_filename
 
-    return safe_filename(site.name) + ".pdf"
+    return safe_filename(str(site.id), site.name) + ".pdf"
 
 
 @click.command("reports")
@@ -42,11 +43,22 @@ def report_filename(site: Site) -> str:
     help="Fixed date (identical files).",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Allow a draft or open round; every page is then marked as a draft.",
+)
 @with_appcontext
 def reports_command(
-    study_slug: str, round_name: str, site_name: str | None, language: str, made_on, out: Path
-) -> None:  # type: ignore[no-untyped-def]
-    """Write one feedback PDF per site and all-sites.pdf into a folder."""
+    study_slug: str,
+    round_name: str,
+    site_name: str | None,
+    language: str,
+    made_on,  # type: ignore[no-untyped-def]
+    out: Path,
+    draft: bool,
+) -> None:
+    """Write one feedback PDF per site and all-sites.pdf into a folder (audited)."""
     study = db.session.scalar(sa.select(Study).where(Study.slug == study_slug))
     if study is None:
         _fail(f"No study {study_slug!r}.")
@@ -58,13 +70,25 @@ def reports_command(
     sites = [s for s in study.sites if site_name in (None, s.name, str(s.id))]
     if not sites:
         _fail(f"The study has no site {site_name!r}.")
+    unfinished = round_.status in (RoundStatus.DRAFT, RoundStatus.OPEN)
+    if unfinished and not draft:
+        _fail(
+            f"The round {round_name!r} is {round_.status.value}: its reports would change. "
+            "Close it first, or pass --draft for pages marked as a draft."
+        )
     day: date | None = made_on.date() if made_on else None
     out.mkdir(parents=True, exist_ok=True)
     for report in build_site_reports(round_, sites, language, day):
         path = out / report_filename(report.site)
-        path.write_bytes(render_site_report(report))
+        path.write_bytes(render_site_report(report, draft=unfinished))
+        audit.record(
+            "report.download", object_type="site", object_id=report.site.id, round=round_.name
+        )
         click.echo(f"Wrote {path}.")
     if site_name is None:
         path = out / "all-sites.pdf"
-        path.write_bytes(render_all_sites_report(build_all_sites_report(round_, language, day)))
+        report = build_all_sites_report(round_, language, day)
+        path.write_bytes(render_all_sites_report(report, draft=unfinished))
+        audit.record("report.download", object_type="round", object_id=round_.id)
         click.echo(f"Wrote {path}.")
+    db.session.commit()

@@ -48,13 +48,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def render_site_report(report: SiteReport) -> bytes:
-    """Return the site's feedback report as PDF bytes, in the report's language."""
+def render_site_report(report: SiteReport, draft: bool = False) -> bytes:
+    """Return the site's feedback report as PDF bytes, in the report's language.
+
+    A draft (a round not yet closed) is marked as such on every page.
+    """
     with force_locale(report.language):
-        return _render(report)
+        return _render(report, draft)
 
 
-def _render(report: SiteReport) -> bytes:
+def _render(report: SiteReport, draft: bool) -> bytes:
     styles = _styles()
     title = _("Feedback report – %(site)s", site=report.site.name)
     story: list = []
@@ -63,10 +66,10 @@ def _render(report: SiteReport) -> bytes:
     story += _scores(report, styles)
     story += _items(report, styles)
     story += _child_page(report, styles)
-    return _build(report, title, story)
+    return _build(report, title, story, draft)
 
 
-def render_all_sites_report(report: AllSitesReport) -> bytes:
+def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> bytes:
     """Return the evaluators' all-sites report as PDF bytes, in the report's language."""
     with force_locale(report.language):
         styles = _styles()
@@ -112,7 +115,7 @@ def render_all_sites_report(report: AllSitesReport) -> bytes:
                 ]
                 parts += [Spacer(1, 2 * mm), _table(mode_rows, [90 * mm, 80 * mm])]
             story.append(KeepTogether(parts))
-        return _build(report, title, story)
+        return _build(report, title, story, draft)
 
 
 def _count(counts, k: int) -> str:  # type: ignore[no-untyped-def]
@@ -129,7 +132,9 @@ def _assistance_label(value: str) -> str:
     return labels.get(value, value)
 
 
-def _build(report: SiteReport | AllSitesReport, title: str, story: list) -> bytes:
+def _build(
+    report: SiteReport | AllSitesReport, title: str, story: list, draft: bool = False
+) -> bytes:
     regular, _bold = register_pdf_fonts()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -146,15 +151,19 @@ def _build(report: SiteReport | AllSitesReport, title: str, story: list) -> byte
         lang=report.language,
         invariant=True,
     )
-    document.build(story, onFirstPage=_footer(regular), onLaterPages=_footer(regular))
+    page = _footer(regular, draft)
+    document.build(story, onFirstPage=page, onLaterPages=page)
     return buffer.getvalue()
 
 
-def _footer(font: str) -> Callable:
+def _footer(font: str, draft: bool = False) -> Callable:
     def draw(canvas, document) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()
         canvas.setFont(font, 8.5)
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, _("Page %(number)s", number=document.page))
+        if draft:
+            canvas.setFont(font, 12)
+            canvas.drawString(20 * mm, A4[1] - 12 * mm, _("DRAFT – the round is not closed"))
         canvas.restoreState()
 
     return draw

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from survey.extensions import db
 from survey.models import (
     Answer,
+    AuditEvent,
     Group,
     Participant,
     RoundStatus,
@@ -173,12 +174,45 @@ def test_cli_writes_a_pdf_per_site_and_all_sites(runner, demo, tmp_path):
     )
     assert result.exit_code == 0, result.output
     names = sorted(path.name for path in tmp_path.glob("*.pdf"))
-    assert "all-sites.pdf" in names
-    assert len(names) == 4
+    ids = {site.name: site.id for site in demo.sites}
+    assert names == sorted(
+        [
+            "all-sites.pdf",
+            f"{ids['Døgninstitutionen Egebakken']}_Doegninstitutionen-Egebakken.pdf",
+            f"{ids['Opholdsstedet Havtorn']}_Opholdsstedet-Havtorn.pdf",
+            f"{ids['Opholdsstedet Lyngbo']}_Opholdsstedet-Lyngbo.pdf",
+        ]
+    )
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "report.download")
+    ).all()
+    assert sorted((event.object_type, event.object_id) for event in events) == sorted(
+        [("site", str(site.id)) for site in demo.sites] + [("round", str(baseline(demo).id))]
+    )
+    text, metadata, lang = pdf_text((tmp_path / names[0]).read_bytes())
+    assert lang == b"da" and "runde" in metadata["Subject"] and "UDKAST" not in text
     bad = runner.invoke(
         args=["reports", "--study", "demo", "--round", "nope", "--out", str(tmp_path)]
     )
     assert bad.exit_code == 2
+
+
+def test_cli_refuses_an_open_round_unless_asked_for_a_draft(runner, demo, tmp_path):
+    follow_up = next(r for r in demo.rounds if r.name == "follow-up")
+    assert follow_up.status in (RoundStatus.OPEN, RoundStatus.DRAFT)
+    args = ["reports", "--study", "demo", "--round", "follow-up", "--out", str(tmp_path)]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 2
+    assert refused.output.startswith("Error: The round 'follow-up' is ")
+    assert not list(tmp_path.glob("*.pdf"))
+    drafted = runner.invoke(args=[*args, "--draft"])
+    assert drafted.exit_code == 0, drafted.output
+    for path in tmp_path.glob("*.pdf"):
+        with pdfplumber.open(path) as pdf:
+            assert all(
+                "UDKAST – runden er ikke lukket" in (page.extract_text() or "")
+                for page in pdf.pages
+            )
 
 
 def test_who_may_download_reports_when(sign_in_as, demo):
