@@ -180,9 +180,27 @@ def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[
             if band not in item.age_bands:
                 add(f"text for age band {band.value}, which the item is not asked of")
         problems += _check_child_wording(instrument, item)
+    problems += _check_child_page(instrument, item)
     problems += _check_condition(instrument, item, earlier)
     problems += _check_media(instrument, item)
     return problems
+
+
+def _check_child_page(instrument: Instrument, item: Item) -> list[Problem]:
+    """The children's page shows only kind, positively worded questions that are not private."""
+    if not item.child_page:
+        return []
+    reasons = []
+    if instrument.respondent is not Group.CHILD:
+        reasons.append("it is not a child item")
+    if item.private:
+        reasons.append("it is private")
+    if item.reverse:
+        reasons.append("it is negatively worded (reverse)")
+    pictures = [point.picture or "" for point in instrument.reference_scale(item).points]
+    if any(picture.startswith("count_") for picture in pictures):
+        reasons.append("it asks about events (violence or force)")
+    return [_problem(instrument, item.id, f"child_page is set, but {reason}") for reason in reasons]
 
 
 def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:

@@ -136,6 +136,9 @@ class Item:
     reverse: bool = False
     #: Asked while the assisting adult looks away (situations, questions about the adults).
     private: bool = False
+    #: May be shown on the children's page of a feedback report (positively worded, not
+    #: private, not about violent events; ``survey instruments check`` enforces it).
+    child_page: bool = False
     audio: Text = field(default_factory=dict)
     image: str | None = None
     show_if: Condition | None = None

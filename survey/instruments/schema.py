@@ -107,6 +107,7 @@ class ItemSchema(_Strict):
     )
     reverse = fields.Boolean(load_default=False)
     private = fields.Boolean(load_default=False)
+    child_page = fields.Boolean(load_default=False)
     audio = fields.Dict(
         keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String()
     )

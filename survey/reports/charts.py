@@ -71,7 +71,8 @@ def stacked_bar(distribution: ItemDistribution) -> Drawing:
 
 
 def face(position: float) -> Drawing:
-    """A line face: a sad mouth at 0, a happy one at 1 (drawn for this project)."""
+    """A line face: a sad mouth below 0.5, a straight one at 0.5, a happy one above (drawn
+    for this project)."""
     drawing = Drawing(24 * mm, 24 * mm)
     centre, radius = 12 * mm, 11 * mm
     drawing.add(
@@ -81,7 +82,18 @@ def face(position: float) -> Drawing:
     )
     for dx in (-4 * mm, 4 * mm):
         drawing.add(Circle(centre + dx, centre + 3 * mm, 1.2 * mm, fillColor=colors.black))
-    if position >= 0.5:
+    if position == 0.5:
+        drawing.add(
+            Line(
+                centre - 5 * mm,
+                centre - 4 * mm,
+                centre + 5 * mm,
+                centre - 4 * mm,
+                strokeColor=colors.black,
+                strokeWidth=2,
+            )
+        )
+    elif position > 0.5:
         drawing.add(
             Wedge(
                 centre,

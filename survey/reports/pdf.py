@@ -25,7 +25,13 @@ from reportlab.platypus import (
 
 from survey.fonts import register_pdf_fonts
 from survey.models import Group
-from survey.reports.build import AllSitesReport, AllSitesScore, ScoreFigures, SiteReport
+from survey.reports.build import (
+    AllSitesReport,
+    AllSitesScore,
+    ItemDistribution,
+    ScoreFigures,
+    SiteReport,
+)
 from survey.reports.charts import WIDTH, dot_chart, face, stacked_bar
 
 
@@ -311,7 +317,11 @@ def _scores(report: SiteReport, styles: dict) -> list:
                         [
                             (report.site.name, None if figures.site_hidden else figures.site),
                             (_("All sites"), figures.all_sites),
-                            (_("Last round"), figures.previous),
+                            *(
+                                [(_("Last round"), figures.previous)]
+                                if report.previous_round
+                                else []
+                            ),
                         ],
                         figures.low,
                         figures.high,
@@ -345,33 +355,60 @@ def _items(report: SiteReport, styles: dict) -> list:
     return story
 
 
+#: The children's page says "most of you" only for a majority, "more of you … than anything
+#: else" when the commonest answer has at least this many times the share of the next one,
+#: and otherwise that the answers differed.
+MAJORITY = 0.5
+CLEAR_LEAD = 1.5
+
+
+def child_sentence(distribution: ItemDistribution, language: str) -> tuple[str, float | None]:
+    """Return what the children's page says of an item, and the face to draw (0 sad, 1 happy;
+    None for no face). Items on the page are positively worded and shown on the 5-point
+    reference scale, so the face follows the meaning of the commonest answer."""
+    ranked = sorted(range(len(distribution.shares)), key=lambda i: -distribution.shares[i])
+    top, second = (distribution.shares[i] for i in ranked[:2])
+    answer = distribution.labels[ranked[0]][language]
+    question = distribution.item.text[language]
+    position = ranked[0] / (len(distribution.shares) - 1)
+    if top > MAJORITY:
+        return _(
+            "Most of you said “%(answer)s” to: %(question)s", answer=answer, question=question
+        ), position
+    if top >= CLEAR_LEAD * second:
+        return (
+            _(
+                "More of you said “%(answer)s” than anything else to: %(question)s",
+                answer=answer,
+                question=question,
+            ),
+            position,
+        )
+    return _("You answered in different ways to: %(question)s", question=question), None
+
+
 def _child_page(report: SiteReport, styles: dict) -> list:
-    """A page staff can show the children: big faces and short sentences."""
+    """A page staff can show the children: big faces and short, true sentences about the
+    questions marked as fit for it (kind, not private, not about violence)."""
     language = report.language
-    children = [d for d in report.items if d.instrument.respondent is Group.CHILD and not d.hidden]
+    fit = [
+        d
+        for d in report.items
+        if d.item.child_page
+        and not d.hidden
+        and len(d.labels) == len(d.instrument.reference_scale(d.item).points)
+    ]
     story = [PageBreak(), Paragraph(_("This is what you told us"), styles["title"])]
-    if not children:
-        story.append(
-            Paragraph(
-                _("Too few of you answered for us to show anything. Thank you all the same!"),
-                styles["child"],
-            )
-        )
-        return story
-    for distribution in children[:6]:
-        top = max(range(len(distribution.shares)), key=lambda index: distribution.shares[index])
-        answer = distribution.labels[top][language]
-        sentence = _(
-            "Most of you said “%(answer)s” to: %(question)s",
-            answer=answer,
-            question=distribution.item.text[language],
-        )
-        position = top / max(1, len(distribution.shares) - 1)
-        if distribution.item.reverse:
-            position = 1 - position
+    for distribution in fit[:6]:
+        sentence, position = child_sentence(distribution, language)
         story.append(
             Table(
-                [[face(position), Paragraph(sentence, styles["child"])]],
+                [
+                    [
+                        face(position) if position is not None else "",
+                        Paragraph(sentence, styles["child"]),
+                    ]
+                ],
                 colWidths=[30 * mm, WIDTH - 30 * mm],
             )
         )

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pdfplumber
+import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
@@ -352,3 +353,52 @@ def test_a_site_hidden_to_protect_another_stays_hidden_in_the_next_round(app):
     assert second.count(protected) == 2  # wellbeing at work, and support
     assert not any(figure in second for figure in birken_first)
     assert "6 har svaret" in second
+
+
+def child_page_text(report) -> str:
+    with pdfplumber.open(io.BytesIO(render_site_report(report))) as pdf:
+        return pdf.pages[-1].extract_text() or ""
+
+
+def test_children_page_shows_only_kind_questions_and_true_words(app, demo):
+    report = build_site_report(demo.sites[0], baseline(demo), "da", DAY)
+    page = " ".join(child_page_text(report).split())
+    assert page.startswith("Det er det, I har fortalt os")
+    shown = [d for d in report.items if d.item.text["da"] in page]
+    assert shown and all(d.item.child_page for d in shown)
+    for distribution in report.items:  # nothing private, negative or about violence
+        item = distribution.item
+        if item.private or item.reverse or distribution.instrument.key == "situations_child":
+            assert item.text["da"] not in page
+    # Only the violence questionnaire: no figures, only thanks.
+    report.items = [d for d in report.items if d.instrument.key == "situations_child"]
+    lines = child_page_text(report).splitlines()
+    assert lines[0] == "Det er det, I har fortalt os"
+    assert len(lines) == 3 and lines[2].startswith("Side ")  # the thanks, and the page number
+
+
+@pytest.mark.parametrize(
+    ("shares", "sentence", "position"),
+    [
+        ([0.0, 0.0, 0.2, 0.2, 0.6], "De fleste af jer svarede “Rigtig meget” til:", 1.0),
+        ([0.6, 0.2, 0.2, 0.0, 0.0], "De fleste af jer svarede “Slet ikke” til:", 0.0),
+        ([0.1, 0.2, 0.1, 0.4, 0.2], "Flest af jer svarede “Meget” til:", 0.75),
+        ([0.3, 0.3, 0.2, 0.1, 0.1], "I svarede forskelligt på:", None),
+        ([0.0, 0.5, 0.5, 0.0, 0.0], "I svarede forskelligt på:", None),  # 50 % is no majority
+    ],
+)
+def test_children_page_words_and_faces_follow_the_numbers(app, demo, shares, sentence, position):
+    from flask_babel import force_locale
+
+    from survey.reports.build import ItemDistribution
+    from survey.reports.pdf import child_sentence
+
+    report = build_site_report(demo.sites[0], baseline(demo), "da", DAY)
+    template = next(d for d in report.items if d.item.id == "cw_01")
+    distribution = ItemDistribution(
+        template.instrument, template.item, template.labels, shares, 10, hidden=False
+    )
+    with force_locale("da"):
+        text, face_position = child_sentence(distribution, "da")
+    assert text.startswith(sentence)
+    assert face_position == position

@@ -493,3 +493,25 @@ def test_wrong_types(child_data, write_instrument, problems_of, field):
     found = errors(problems_of())
     assert len(found) == 1
     assert found[0].message.startswith(f"{field}:")
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"private": True}, "it is private"),
+        ({"reverse": True}, "it is negatively worded (reverse)"),
+        ({"ladder": "event"}, "it asks about events (violence or force)"),
+    ],
+)
+def test_children_page_items_must_be_kind(
+    child_data, write_instrument, problems_of, change, reason
+):
+    child_data["items"][0].update({"child_page": True, **change})
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", f"child_page is set, but {reason}")
+
+
+def test_staff_items_are_never_on_the_children_page(staff_data, write_instrument, problems_of):
+    staff_data["items"][0]["child_page"] = True
+    write_instrument(staff_data)
+    only_error(problems_of(), "ts_01", "child_page is set, but it is not a child item")
