@@ -402,3 +402,33 @@ def test_children_page_words_and_faces_follow_the_numbers(app, demo, shares, sen
         text, face_position = child_sentence(distribution, "da")
     assert text.startswith(sentence)
     assert face_position == position
+
+
+def test_danish_cli_reports_hold_no_english_sentence(runner, demo, tmp_path):
+    from babel.messages.pofile import read_po
+
+    for language in ("da", "en"):
+        result = runner.invoke(
+            args=[
+                *("reports", "--study", "demo", "--round", "baseline", "--lang", language),
+                *("--site", str(demo.sites[0].id), "--out", str(tmp_path / language)),
+            ]
+        )
+        assert result.exit_code == 0, result.output
+    texts = {}
+    for language in ("da", "en"):
+        path = next((tmp_path / language).glob("*_*.pdf"))
+        texts[language], metadata, _lang = pdf_text(path.read_bytes())
+        texts[language] = " ".join(texts[language].split())
+        if language == "da":
+            assert "runde" in metadata["Subject"] and "Tilbagemelding" in metadata["Title"]
+    catalogue = Path(__file__).resolve().parents[3] / "survey/translations/messages.pot"
+    with catalogue.open("rb") as stream:
+        sentences = [
+            " ".join(str(message.id).split("%(")[0].split())
+            for message in read_po(stream)
+            if message.id and isinstance(message.id, str)
+        ]
+    english = [s for s in sentences if len(s.split()) >= 3 and s in texts["en"]]
+    assert len(english) >= 10  # the English report uses the catalogue ...
+    assert [s for s in english if s in texts["da"]] == []  # ... and the Danish one none of it
