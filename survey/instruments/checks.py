@@ -112,6 +112,8 @@ def _ladder_meanings(instrument: Instrument, ladder: Ladder) -> list[str]:
     if common is None:
         if vague:
             messages.append("an answer has no single equivalent, so declare a 'common' variable")
+        if ladder.report_common:
+            messages.append("report_common needs a 'common' variable")
         return messages
     for steps in sorted(codes, reverse=True):
         mapped = common.codes.get(steps, {})

@@ -80,6 +80,8 @@ class Ladder:
     rungs: dict[int, str]
     means: dict[int, dict[int, int | None]] = field(default_factory=dict)
     common: CommonVariable | None = None
+    #: Reports show the items' answers on the common variable (e.g. events: at least once).
+    report_common: bool = False
 
     @property
     def reference_steps(self) -> int:

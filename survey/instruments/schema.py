@@ -172,6 +172,7 @@ class LadderSchema(_Strict):
     rungs = fields.Dict(keys=fields.Integer(), values=fields.String(), required=True)
     means = _code_map(fields.Integer(strict=True, allow_none=True))
     common = fields.Nested(CommonSchema)
+    report_common = fields.Boolean(load_default=False)
 
 
 def _ladders() -> fields.Dict:
@@ -200,6 +201,7 @@ def make_ladders(raw: dict[str, dict]) -> dict[str, Ladder]:
             )
             if common
             else None,
+            report_common=spec["report_common"],
         )
     return ladders
 

@@ -365,8 +365,11 @@ def _distributions(
         meanings = by_item.get(item.id, [])
         scale = instrument.reference_scale(item)
         codes = [meaning.reference for meaning in meanings]
-        if None in codes:  # some answers have no single 5-point equivalent: use the common one
-            scale = instrument.ladders[item.ladder].common.scale  # type: ignore[index,union-attr]
+        ladder = instrument.ladders[item.ladder] if item.ladder else None
+        if ladder and (ladder.report_common or None in codes):
+            # Events as "at least once"; and where some answers have no single 5-point
+            # equivalent, every answer on the common variable rather than a guess.
+            scale = ladder.common.scale  # type: ignore[union-attr]
             codes = [meaning.common for meaning in meanings]
         counter = Counter(codes)
         n = len(codes)

@@ -332,6 +332,16 @@ def test_exact_ladder_needs_no_common_variable(child_data, write_instrument, pro
     assert errors(problems_of()) == []
 
 
+def test_report_on_common_needs_a_common_variable(child_data, write_instrument, problems_of):
+    ladder = declared_ladder()
+    del ladder["common"]
+    ladder["means"][2] = {1: 1, 2: 5}
+    ladder["report_common"] = True
+    child_data["ladders"] = {"odd": ladder}
+    write_instrument(child_data)
+    only_error(problems_of(), None, "ladder odd: report_common needs a 'common' variable")
+
+
 def test_common_variable_missing_a_rung(child_data, write_instrument, problems_of):
     ladder = declared_ladder()
     del ladder["common"]["codes"][2]
