@@ -28,7 +28,7 @@ from survey.models import (
     Submission,
     SubmissionStatus,
 )
-from survey.reports.stats import Change, Estimate, change, estimate
+from survey.reports.stats import Change, Estimate, change, estimate, paired_change
 from survey.reports.suppression import suppress
 
 
@@ -178,6 +178,29 @@ def _by_site(submission: Submission) -> object:
     return submission.participant.site_id
 
 
+def _by_person(submission: Submission) -> object:
+    return (submission.participant.site_id, submission.participant_id)
+
+
+def _change(
+    before: Estimate | None,
+    after: Estimate | None,
+    people: tuple[Grouped, Grouped],
+    score_key: tuple[str, str],
+    site: Site,
+    k: int,
+) -> Change | None:
+    """Return the change since the last round: paired where at least k of the site's people
+    answered both rounds (each person's own change), else between the two groups."""
+    if before is None or after is None:
+        return None
+    now, earlier = (group.get(score_key, {}) for group in people)
+    both = [key for key in now if key[0] == site.id and key in earlier]
+    if len(both) >= k:
+        return paired_change([now[key][0] - earlier[key][0] for key in both])
+    return change(before, after)
+
+
 def previous_round(round_: Round) -> Round | None:
     """Return the study's round before this one (by id), if any."""
     earlier = [r for r in round_.study.rounds if r.id < round_.id]
@@ -200,8 +223,10 @@ def build_site_reports(
     all_sites = list(round_.study.sites)
     counts = {row.site.id: row.groups for row in response_counts(round_, all_sites)}
     earlier_round = previous_round(round_)
-    now = _group(_score_round(round_), _by_site)
-    before = _group(_score_round(earlier_round), _by_site) if earlier_round else {}
+    scored_now = _score_round(round_)
+    scored_before = _score_round(earlier_round) if earlier_round else []
+    now, before = _group(scored_now, _by_site), _group(scored_before, _by_site)
+    people = (_group(scored_now, _by_person), _group(scored_before, _by_person))
     instruments = [registry.get(c.instrument_key, c.instrument_version) for c in round_.instruments]
     reports = []
     for site in sites:
@@ -217,7 +242,7 @@ def build_site_reports(
         )
         for instrument in instruments:
             figures = [
-                _site_score(instrument, score, site, all_sites, now, before, k)
+                _site_score(instrument, score, site, all_sites, now, before, k, people)
                 for score in instrument.scores
             ]
             report.scores += figures
@@ -228,9 +253,16 @@ def build_site_reports(
     return reports
 
 
-def _site_score(
-    instrument: Instrument, score, site: Site, sites: list[Site], now: dict, before: dict, k: int
-) -> ScoreFigures:  # type: ignore[no-untyped-def]
+def _site_score(  # type: ignore[no-untyped-def]
+    instrument: Instrument,
+    score,
+    site: Site,
+    sites: list[Site],
+    now: Grouped,
+    before: Grouped,
+    k: int,
+    people: tuple[Grouped, Grouped],
+) -> ScoreFigures:
     per_site = now.get((instrument.key, score.id), {})
     hidden = suppress({site_.id: len(per_site.get(site_.id, [])) for site_ in sites}, k)
     values = per_site.get(site.id, [])
@@ -259,9 +291,9 @@ def _site_score(
         if len(everyone) >= k and not hidden.total_hidden
         else None,
         previous=previous_estimate,
-        change=change(previous_estimate, site_estimate)
-        if previous_estimate and site_estimate
-        else None,
+        change=_change(
+            previous_estimate, site_estimate, people, (instrument.key, score.id), site, k
+        ),
         site_hidden=site_estimate is None,
         site_n=len(values),
         site_complement=len(values) >= k and not hidden.shows(site.id),

@@ -194,7 +194,10 @@ def _cover(report: SiteReport | AllSitesReport, styles: dict, title: str) -> lis
         Paragraph(
             _(
                 "A change since the last round is only called a change when it is larger than this "
-                "uncertainty; otherwise the report says “no reliable change”."
+                "uncertainty; otherwise the report says “no reliable change”. Where at least "
+                "as many of the same people as we show answered both rounds, the change is the "
+                "average of each person's own change (and says so); otherwise the two rounds' "
+                "groups are compared."
             ),
             styles["body"],
         ),
@@ -278,12 +281,17 @@ def _previous_text(report: SiteReport, figures: ScoreFigures, styles: dict) -> o
     return _estimate_text(figures.previous)
 
 
-def _change_text(figures: ScoreFigures) -> str:
+def _change_text(figures: ScoreFigures, styles: dict) -> object:
     if figures.change is None:
         return "–"
-    if not figures.change.reliable:
-        return _("no reliable change")
-    return _number(figures.change.difference, signed=True)
+    if figures.change.reliable:
+        text = _number(figures.change.difference, signed=True)
+    else:
+        text = _("no reliable change")
+    if figures.change.paired_n is None:
+        return text
+    same = _("(the same %(n)s people)", n=figures.change.paired_n)
+    return Paragraph(f"{text} {same}", styles["cell"])
 
 
 def _scores(report: SiteReport, styles: dict) -> list:
@@ -298,7 +306,7 @@ def _scores(report: SiteReport, styles: dict) -> list:
                 Paragraph(_protected(), styles["cell"])
                 if figures.site_complement
                 else _estimate_text(figures.site, figures.site_hidden),
-                _change_text(figures),
+                _change_text(figures, styles),
             ],
             [_("All sites"), _estimate_text(figures.all_sites), ""],
             [

@@ -65,6 +65,8 @@ class Change:
 
     difference: float
     margin: float
+    #: For a paired change: how many people answered both times (None: independent groups).
+    paired_n: int | None = None
 
     @property
     def reliable(self) -> bool:
@@ -79,3 +81,14 @@ def change(before: Estimate, after: Estimate) -> Change:
         before.half_width / t_quantile(before.n - 1), after.half_width / t_quantile(after.n - 1)
     )
     return Change(after.mean - before.mean, t * standard_error)
+
+
+def paired_change(differences: Sequence[float]) -> Change | None:
+    """Return the mean of each person's own change with its 95 % t margin (paired), or None
+    for fewer than two people."""
+    n = len(differences)
+    if n < 2:
+        return None
+    mean = sum(differences) / n
+    variance = sum((value - mean) ** 2 for value in differences) / (n - 1)
+    return Change(mean, t_quantile(n - 1) * math.sqrt(variance / n), paired_n=n)

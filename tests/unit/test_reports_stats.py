@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from survey.reports.stats import change, estimate, t_quantile
+from survey.reports.stats import change, estimate, paired_change, t_quantile
 from survey.reports.suppression import suppress
 
 sizes = st.dictionaries(
@@ -118,3 +118,18 @@ def test_intervals_stay_on_the_scale_and_changes_use_the_uncut_margin(values, bo
     assert cut.half_width == pytest.approx(uncut.half_width)
     other = estimate([3.0, 3.5, 2.5, 3.0, 3.2])
     assert change(other, cut).margin == pytest.approx(change(other, uncut).margin)
+
+
+def test_paired_change_matches_an_independent_calculation():
+    before = [3.0, 2.5, 4.0, 3.5, 2.0, 3.0]
+    after = [3.5, 3.0, 4.0, 4.5, 2.5, 3.0]
+    differences = [a - b for a, b in zip(after, before, strict=True)]
+    result = paired_change(differences)
+    mean = sum(differences) / 6
+    sd = (sum((d - mean) ** 2 for d in differences) / 5) ** 0.5
+    assert result.difference == pytest.approx(mean)
+    assert result.margin == pytest.approx(2.571 * sd / 6**0.5)  # t(0.975, 5 df)
+    assert result.paired_n == 6 and result.reliable
+    # The same data as independent groups: wider, and not a reliable change.
+    assert not change(estimate(before), estimate(after)).reliable
+    assert paired_change([0.5]) is None

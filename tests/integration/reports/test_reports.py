@@ -290,7 +290,7 @@ def test_item_distributions_count_each_answer_as_what_it_means(app, demo):
     assert kinds == {"common", "five-point"}
 
 
-def two_site_study(app):
+def two_site_study(app, plan=None):
     """Ask has 3 staff answers in round 1 (hidden), Birken 6 (hidden to protect Ask); both 6 in
     round 2. Every staff member answers every wellbeing statement with the site's value, so
     Birken's round-1 scores are 2.5 (wellbeing at work: two statements are reversed) and 2.0
@@ -310,7 +310,20 @@ def two_site_study(app):
     db.session.flush()
     for round_ in rounds:
         assign_instruments(round_, get_registry())
-    plan = {(ask, 0): (3, 4), (birken, 0): (6, 2), (ask, 1): (6, 3), (birken, 1): (6, 5)}
+    plan = {
+        (site, index): size_and_value
+        for (name, index), size_and_value in (
+            plan
+            or {
+                ("Ask", 0): (3, 4),
+                ("Birken", 0): (6, 2),
+                ("Ask", 1): (6, 3),
+                ("Birken", 1): (6, 5),
+            }
+        ).items()
+        for site in (ask, birken)
+        if site.name == name
+    }
     people = {site: [] for site in (ask, birken)}
     for site in (ask, birken):
         register_participants(site, Group.STAFF, 6)
@@ -433,3 +446,14 @@ def test_danish_cli_reports_hold_no_english_sentence(runner, demo, tmp_path):
     english = [s for s in sentences if len(s.split()) >= 3 and s in texts["en"]]
     assert len(english) >= 10  # the English report uses the catalogue ...
     assert [s for s in english if s in texts["da"]] == []  # ... and the Danish one none of it
+
+
+def test_change_of_the_same_people_is_paired_and_says_so(app):
+    plan = {("Ask", 0): (6, 2), ("Birken", 0): (6, 4), ("Ask", 1): (6, 3), ("Birken", 1): (6, 4)}
+    _study, ask, _birken, rounds = two_site_study(app, plan)
+    text, _m, _l = pdf_text(render_site_report(build_site_report(ask, rounds[1], "da", DAY)))
+    text = " ".join(text.split())
+    # Every person moved from 2 to 3 on every statement: wellbeing at work 2.5 → 3.0 (two
+    # statements are reversed), support 2 → 3.
+    assert "+0,5 (de samme 6 personer)" in text
+    assert "+1,0 (de samme 6 personer)" in text
