@@ -1,6 +1,7 @@
 """Feedback PDFs read back: numbers against the database, suppression, letters, metadata."""
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -457,3 +458,76 @@ def test_change_of_the_same_people_is_paired_and_says_so(app):
     # statements are reversed), support 2 → 3.
     assert "+0,5 (de samme 6 personer)" in text
     assert "+1,0 (de samme 6 personer)" in text
+
+
+FIGURE = re.compile(r"^(Ask|Birken|Alle steder|Dette sted, sidste runde)(?: \d+)? \d+,\d \(", re.M)
+
+
+def published_groups(text: str, site: str | None, round_: int, score: str) -> set:
+    """Return the groups of (site, round) cells whose average a PDF prints for one score."""
+    text = " \n".join(text.splitlines())
+    start = text.index(f"{score} (skala")
+    end = text.find("(skala", start + len(score) + 7)
+    section = text[start : end if end > 0 else None]
+    groups = set()
+    for name in FIGURE.findall(section.replace(" \n", "\n")):
+        if name == "Alle steder":
+            groups.add(frozenset({("Ask", round_), ("Birken", round_)}))
+        elif name == "Dette sted, sidste runde":
+            groups.add(frozenset({(site, round_ - 1)}))
+        else:
+            groups.add(frozenset({(name, round_)}))
+    return groups
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        None,  # the issue's case: Ask 3 and Birken 6 in round 1, both 6 in round 2
+        {("Ask", 0): (6, 2), ("Birken", 0): (6, 4), ("Ask", 1): (3, 3), ("Birken", 1): (6, 5)},
+        {("Ask", 0): (3, 2), ("Birken", 0): (6, 4), ("Ask", 1): (4, 3), ("Birken", 1): (6, 5)},
+    ],
+)
+def test_no_audience_can_work_out_a_hidden_figure_from_what_it_receives(app, plan):
+    from survey.reports.disclosure import recoverable
+
+    _study, ask, birken, rounds = two_site_study(app, plan)
+    small = [
+        frozenset({(site.name, index + 1)})
+        for site in (ask, birken)
+        for index, round_ in enumerate(rounds)
+        if 0
+        < db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Submission)
+            .join(Participant)
+            .where(Participant.site_id == site.id, Submission.round_id == round_.id)
+        )
+        < app.config["MIN_CELL"]
+    ]
+    assert small
+    documents = {
+        (site.name, index + 1): pdf_text(
+            render_site_report(build_site_report(site, round_, "da", DAY))
+        )[0]
+        for site in (ask, birken)
+        for index, round_ in enumerate(rounds)
+    }
+    all_sites = {
+        index + 1: pdf_text(render_all_sites_report(build_all_sites_report(round_, "da", DAY)))[0]
+        for index, round_ in enumerate(rounds)
+    }
+    for score in ("Trivsel på arbejdet", "Støtte"):
+        evaluators = set()
+        for (site, round_), text in documents.items():
+            evaluators |= published_groups(text, site, round_, score)
+        for round_, text in all_sites.items():
+            evaluators |= published_groups(text, None, round_, score)
+        assert evaluators  # something is published ...
+        assert recoverable(evaluators, small) == []  # ... and nothing small follows from it
+        for site in ("Ask", "Birken"):
+            coordinator = set()
+            for (name, round_), text in documents.items():
+                if name == site:
+                    coordinator |= published_groups(text, site, round_, score)
+            assert recoverable(coordinator, small) == []
