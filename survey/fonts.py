@@ -23,3 +23,12 @@ def register_pdf_fonts() -> tuple[str, str]:
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIRECTORY / "AtkinsonHyperlegible-Bold.ttf")))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
     return REGULAR, BOLD
+
+
+def printable(text: str) -> str:
+    """Return the text without the characters the embedded font cannot draw (emoji, rare
+    signs), so that a PDF never shows empty boxes; the rest of the text stays as it is."""
+    regular, _bold = register_pdf_fonts()
+    glyphs = pdfmetrics.getFont(regular).face.charToGlyph
+    kept = "".join(char for char in text if ord(char) in glyphs or char.isspace())
+    return kept if kept == text else " ".join(kept.split())

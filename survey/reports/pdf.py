@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from xml.sax.saxutils import escape
 
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
@@ -23,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from survey.fonts import register_pdf_fonts
+from survey.fonts import printable, register_pdf_fonts
 from survey.models import Group
 from survey.reports.build import (
     AllSitesReport,
@@ -65,7 +66,7 @@ def render_site_report(report: SiteReport, draft: bool = False) -> bytes:
 
 def _render(report: SiteReport, draft: bool) -> bytes:
     styles = _styles()
-    title = _("Feedback report – %(site)s", site=report.site.name)
+    title = _("Feedback report – %(site)s", site=printable(report.site.name))
     story: list = []
     story += _cover(report, styles, title)
     story += _response(report, styles)
@@ -79,13 +80,13 @@ def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> byte
     """Return the evaluators' all-sites report as PDF bytes, in the report's language."""
     with force_locale(report.language):
         styles = _styles()
-        title = _("All sites – %(study)s", study=report.study.name)
+        title = _("All sites – %(study)s", study=printable(report.study.name))
         story = _cover(report, styles, title)
         rows = [[_("Site"), _("Children: completed"), _("Staff: completed")]]
         for site, counts in report.response:
             rows.append(
                 [
-                    site.name,
+                    printable(site.name),
                     *(
                         _count(counts[group], report.min_cell)
                         for group in (Group.CHILD, Group.STAFF)
@@ -152,7 +153,11 @@ def _build(
         bottomMargin=18 * mm,
         title=title,
         author=_("Safe everyday life"),
-        subject=_("%(study)s, round %(round)s", study=report.study.name, round=report.round.name),
+        subject=_(
+            "%(study)s, round %(round)s",
+            study=printable(report.study.name),
+            round=printable(report.round.name),
+        ),
         creator="survey",
         lang=report.language,
         invariant=True,
@@ -177,9 +182,11 @@ def _footer(font: str, draft: bool = False) -> Callable:
 
 def _cover(report: SiteReport | AllSitesReport, styles: dict, title: str) -> list:
     return [
-        Paragraph(title, styles["title"]),
-        Paragraph(report.study.name, styles["h2"]),
-        Paragraph(_("Round: %(round)s", round=report.round.name), styles["body"]),
+        Paragraph(escape(title), styles["title"]),
+        Paragraph(escape(printable(report.study.name)), styles["h2"]),
+        Paragraph(
+            escape(_("Round: %(round)s", round=printable(report.round.name))), styles["body"]
+        ),
         Paragraph(_("Made on %(date)s", date=report.generated_on.isoformat()), styles["body"]),
         Paragraph(_("How to read this report"), styles["h1"]),
         Paragraph(
@@ -302,7 +309,7 @@ def _scores(report: SiteReport, styles: dict) -> list:
         rows = [
             [_("Group"), _("Average (95 % interval)"), _("Change since last round")],
             [
-                report.site.name,
+                printable(report.site.name),
                 Paragraph(_protected(), styles["cell"])
                 if figures.site_complement
                 else _estimate_text(figures.site, figures.site_hidden),
@@ -323,7 +330,10 @@ def _scores(report: SiteReport, styles: dict) -> list:
                     Spacer(1, 2 * mm),
                     dot_chart(
                         [
-                            (report.site.name, None if figures.site_hidden else figures.site),
+                            (
+                                printable(report.site.name),
+                                None if figures.site_hidden else figures.site,
+                            ),
                             (_("All sites"), figures.all_sites),
                             *(
                                 [(_("Last round"), figures.previous)]

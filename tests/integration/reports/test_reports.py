@@ -531,3 +531,22 @@ def test_no_audience_can_work_out_a_hidden_figure_from_what_it_receives(app, pla
                 if name == site:
                     coordinator |= published_groups(text, site, round_, score)
             assert recoverable(coordinator, small) == []
+
+
+def test_names_with_markup_and_emoji_print_as_text_without_boxes(app, demo):
+    from survey.reports.cli import report_filename
+
+    site = demo.sites[0]
+    site.name = "Hus & Æble 🌳 <Lys>"
+    demo.name = "Studie <1> & 🌟"
+    db.session.commit()
+    text, metadata, _lang = pdf_text(
+        render_site_report(build_site_report(site, baseline(demo), "da", DAY))
+    )
+    assert "Tilbagemelding – Hus & Æble <Lys>" in " ".join(text.split())
+    assert "Studie <1> &" in text
+    assert "🌳" not in text and "🌟" not in text and "\ufffd" not in text
+    assert "🌳" not in metadata["Title"] and "Hus & Æble <Lys>" in metadata["Title"]
+    everyone, _m, _l = pdf_text(render_all_sites_report(build_all_sites_report(baseline(demo))))
+    assert "Hus & Æble <Lys>" in everyone and "🌳" not in everyone
+    assert report_filename(site) == f"{site.id}_Hus-Aeble-Lys.pdf"
