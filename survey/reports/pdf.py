@@ -430,5 +430,5 @@ def _child_page(report: SiteReport, styles: dict) -> list:
                 colWidths=[30 * mm, WIDTH - 30 * mm],
             )
         )
-    story.append(Paragraph(_("Thank you for answering!"), styles["child"]))
+    story.append(Paragraph(_("Thank you all for answering!"), styles["child"]))
     return story

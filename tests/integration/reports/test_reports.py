@@ -389,7 +389,8 @@ def test_children_page_shows_only_kind_questions_and_true_words(app, demo):
     report.items = [d for d in report.items if d.instrument.key == "situations_child"]
     lines = child_page_text(report).splitlines()
     assert lines[0] == "Det er det, I har fortalt os"
-    assert len(lines) == 3 and lines[2].startswith("Side ")  # the thanks, and the page number
+    assert lines[1:2] == ["Tak, fordi I svarede!"]  # to all of them, no figures
+    assert len(lines) == 3 and lines[2].startswith("Side ")
 
 
 @pytest.mark.parametrize(
