@@ -28,8 +28,8 @@ from survey.models import (
     Submission,
     SubmissionStatus,
 )
+from survey.reports.disclosure import Figure, average, decide
 from survey.reports.stats import Change, Estimate, change, estimate, paired_change
-from survey.reports.suppression import suppress
 
 
 @dataclass
@@ -50,8 +50,9 @@ class ScoreFigures:
     site_n: int
     #: The site's figure is withheld only so that another site's cannot be worked out.
     site_complement: bool = False
-    #: The same for the site's figure in the previous round.
+    #: The same for the site's figure in the previous round, and for the all-sites figure.
     previous_complement: bool = False
+    all_sites_complement: bool = False
     #: "better" or "worse": what a higher score means.
     higher_is: str = "better"
 
@@ -96,6 +97,8 @@ class ScoreRow:
     name: str
     estimate: Estimate | None
     n: int
+    #: Withheld although n is large enough, so that another figure cannot be worked out.
+    protected: bool = False
 
 
 @dataclass
@@ -110,6 +113,7 @@ class AllSitesScore:
     sites: list[ScoreRow]
     total: ScoreRow
     by_assistance: list[ScoreRow]
+    by_age_band: list[ScoreRow] = field(default_factory=list)
     #: "better" or "worse": what a higher score means.
     higher_is: str = "better"
 
@@ -174,6 +178,72 @@ def _group(scored: Scored, key_of: Callable[[Submission], object]) -> Grouped:
     return found
 
 
+#: Which figures of each score must not be printed: {(instrument key, score id): keys}.
+Hidden = dict[tuple[str, str], frozenset]
+
+#: Figure keys: ("all", round id), ("site", site id, round id), ("mode", assistance mode,
+#: round id), ("band", age band, round id), ("paired", site id, round id).
+ALL, SITE, MODE, BAND, PAIRED = "all", "site", "mode", "band", "paired"
+
+
+def _rounds_until(round_: Round) -> list[tuple[Round, Scored]]:
+    """Return the study's rounds up to and including this one, in order, each scored."""
+    return [(r, _score_round(r)) for r in round_.study.rounds if r.id <= round_.id]
+
+
+def _figures(rounds: list[tuple[Round, Scored]], score_key: tuple[str, str]) -> list[list[Figure]]:
+    """Return, round by round, every figure of one score that some report prints.
+
+    A cell is one person's score in one round: (round id, participant id).
+    """
+    batches: list[list[Figure]] = []
+    earlier: dict[int, tuple[int, float]] = {}
+    for index, (round_, scored) in enumerate(rounds):
+        groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        now: dict[int, tuple[int, float]] = {}
+        for submission, scores in scored:
+            if score_key not in scores:
+                continue
+            person = submission.participant
+            cell = (round_.id, person.id)
+            now[person.id] = (person.site_id, scores[score_key])
+            groups[(ALL,)].append(cell)
+            groups[(SITE, person.site_id)].append(cell)
+            if submission.assistance_mode is not None:
+                groups[(MODE, submission.assistance_mode.value)].append(cell)
+            if person.group is Group.CHILD and person.age_band is not None:
+                groups[(BAND, person.age_band.value)].append(cell)
+        order = {ALL: 3, SITE: 2, MODE: 1, BAND: 1}
+        batch = [average((*key, round_.id), cells, order[key[0]]) for key, cells in groups.items()]
+        if index:
+            previous = rounds[index - 1][0].id
+            paired: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+            for person_id, (site_id, _value) in now.items():
+                if person_id in earlier:
+                    paired[site_id][(round_.id, person_id)] = 1.0
+                    paired[site_id][(previous, person_id)] = -1.0
+            batch += [
+                Figure(
+                    (PAIRED, site_id, round_.id),
+                    weights,
+                    len(weights) // 2,
+                    needs=((SITE, site_id, round_.id), (SITE, site_id, previous)),
+                )
+                for site_id, weights in paired.items()
+            ]
+        batches.append(batch)
+        earlier = now
+    return batches
+
+
+def _hidden(rounds: list[tuple[Round, Scored]], k: int) -> Hidden:
+    """Decide, for every score, which figures no report may print (see ``disclosure``)."""
+    keys = {key for _round, scored in rounds for _s, scores in scored for key in scores}
+    return {
+        key: decide(_figures(rounds, key), k, person=lambda cell: cell[1]) for key in sorted(keys)
+    }
+
+
 def _by_site(submission: Submission) -> object:
     return submission.participant.site_id
 
@@ -185,18 +255,17 @@ def _by_person(submission: Submission) -> object:
 def _change(
     before: Estimate | None,
     after: Estimate | None,
-    people: tuple[Grouped, Grouped],
-    score_key: tuple[str, str],
+    people: tuple[dict[object, list[float]], dict[object, list[float]]],
     site: Site,
-    k: int,
+    paired_shown: bool,
 ) -> Change | None:
-    """Return the change since the last round: paired where at least k of the site's people
-    answered both rounds (each person's own change), else between the two groups."""
+    """Return the change since the last round: each person's own change where the same
+    people's change may be printed, else the change between the two rounds' groups."""
     if before is None or after is None:
         return None
-    now, earlier = (group.get(score_key, {}) for group in people)
-    both = [key for key in now if key[0] == site.id and key in earlier]
-    if len(both) >= k:
+    now, earlier = people
+    if paired_shown:
+        both = [key for key in now if key[0] == site.id and key in earlier]
         return paired_change([now[key][0] - earlier[key][0] for key in both])
     return change(before, after)
 
@@ -222,9 +291,11 @@ def build_site_reports(
     registry = get_registry()
     all_sites = list(round_.study.sites)
     counts = {row.site.id: row.groups for row in response_counts(round_, all_sites)}
-    earlier_round = previous_round(round_)
-    scored_now = _score_round(round_)
-    scored_before = _score_round(earlier_round) if earlier_round else []
+    rounds = _rounds_until(round_)
+    hidden = _hidden(rounds, k)
+    earlier_round = rounds[-2][0] if len(rounds) > 1 else None
+    scored_now = rounds[-1][1]
+    scored_before = rounds[-2][1] if earlier_round else []
     now, before = _group(scored_now, _by_site), _group(scored_before, _by_site)
     people = (_group(scored_now, _by_person), _group(scored_before, _by_person))
     instruments = [registry.get(c.instrument_key, c.instrument_version) for c in round_.instruments]
@@ -242,7 +313,15 @@ def build_site_reports(
         )
         for instrument in instruments:
             figures = [
-                _site_score(instrument, score, site, all_sites, now, before, k, people)
+                _site_score(
+                    instrument,
+                    score,
+                    site,
+                    (round_, earlier_round),
+                    (now, before),
+                    people,
+                    hidden.get((instrument.key, score.id), frozenset()),
+                )
                 for score in instrument.scores
             ]
             report.scores += figures
@@ -257,29 +336,27 @@ def _site_score(  # type: ignore[no-untyped-def]
     instrument: Instrument,
     score,
     site: Site,
-    sites: list[Site],
-    now: Grouped,
-    before: Grouped,
-    k: int,
+    rounds: tuple[Round, Round | None],
+    grouped: tuple[Grouped, Grouped],
     people: tuple[Grouped, Grouped],
+    hidden: frozenset,
 ) -> ScoreFigures:
-    per_site = now.get((instrument.key, score.id), {})
-    hidden = suppress({site_.id: len(per_site.get(site_.id, [])) for site_ in sites}, k)
+    key = (instrument.key, score.id)
+    round_, earlier_round = rounds
+    per_site, per_site_before = (group.get(key, {}) for group in grouped)
     values = per_site.get(site.id, [])
+    earlier = per_site_before.get(site.id, [])
     everyone = [value for site_values in per_site.values() for value in site_values]
     low, high = score_range(instrument, score)
-    site_estimate = (
-        estimate(values, (low, high)) if hidden.shows(site.id) and len(values) >= k else None
-    )
-    # The previous round was published under its own suppression: show only what it showed.
-    per_site_before = before.get((instrument.key, score.id), {})
-    hidden_before = suppress({s.id: len(per_site_before.get(s.id, [])) for s in sites}, k)
-    earlier = per_site_before.get(site.id, [])
-    previous_estimate = (
-        estimate(earlier, (low, high))
-        if hidden_before.shows(site.id) and len(earlier) >= k
-        else None
-    )
+
+    def shown(figure: tuple, group: list[float]) -> Estimate | None:
+        return estimate(group, (low, high)) if group and figure not in hidden else None
+
+    site_estimate = shown((SITE, site.id, round_.id), values)
+    # The previous round was published under its own decision: show only what it showed.
+    previous_estimate = shown((SITE, site.id, earlier_round.id), earlier) if earlier_round else None
+    all_sites = shown((ALL, round_.id), everyone)
+    k = current_app.config["MIN_CELL"]
     return ScoreFigures(
         instrument=instrument,
         score_id=score.id,
@@ -287,17 +364,20 @@ def _site_score(  # type: ignore[no-untyped-def]
         low=low,
         high=high,
         site=site_estimate,
-        all_sites=estimate(everyone, (low, high))
-        if len(everyone) >= k and not hidden.total_hidden
-        else None,
+        all_sites=all_sites,
         previous=previous_estimate,
         change=_change(
-            previous_estimate, site_estimate, people, (instrument.key, score.id), site, k
+            previous_estimate,
+            site_estimate,
+            tuple(group.get(key, {}) for group in people),  # type: ignore[arg-type]
+            site,
+            (PAIRED, site.id, round_.id) not in hidden,
         ),
         site_hidden=site_estimate is None,
         site_n=len(values),
-        site_complement=len(values) >= k and not hidden.shows(site.id),
-        previous_complement=len(earlier) >= k and not hidden_before.shows(site.id),
+        site_complement=len(values) >= k and site_estimate is None,
+        previous_complement=len(earlier) >= k and previous_estimate is None,
+        all_sites_complement=len(everyone) >= k and all_sites is None,
         higher_is=score.higher_is,
     )
 
@@ -305,27 +385,31 @@ def _site_score(  # type: ignore[no-untyped-def]
 def _rows(
     names: dict[object, str],
     values: dict[object, list[float]],
+    figure: Callable[[object], tuple],
+    hidden: frozenset,
     k: int,
     bounds: tuple[float, float],
 ) -> list[ScoreRow]:
-    sizes = {key: len(values.get(key, [])) for key in names}
-    hidden = suppress(sizes, k)
-    return [
-        ScoreRow(
-            name,
-            estimate(values.get(key, []), bounds)
-            if hidden.shows(key) and sizes[key] >= k
-            else None,
-            sizes[key],
+    rows = []
+    for key, name in names.items():
+        group = values.get(key, [])
+        shown = bool(group) and figure(key) not in hidden
+        rows.append(
+            ScoreRow(
+                name,
+                estimate(group, bounds) if shown else None,
+                len(group),
+                protected=len(group) >= k and not shown,
+            )
         )
-        for key, name in names.items()
-    ]
+    return rows
 
 
 def build_all_sites_report(
     round_: Round, language: str = "da", generated_on: date | None = None
 ) -> AllSitesReport:
-    """Collect every site's figures for a round, and the children's by assistance mode."""
+    """Collect every site's figures for a round, and the children's by assistance mode and
+    by age band."""
     k = current_app.config["MIN_CELL"]
     registry = get_registry()
     sites = list(round_.study.sites)
@@ -338,33 +422,66 @@ def build_all_sites_report(
         min_cell=k,
         response=[(site, counts[site.id]) for site in sites],
     )
-    scored = _score_round(round_)
+    rounds = _rounds_until(round_)
+    hidden = _hidden(rounds, k)
+    scored = rounds[-1][1]
     per_site = _group(scored, _by_site)
-    per_mode = _group(scored, lambda submission: submission.assistance_mode)
+    per_mode = _group(scored, lambda s: s.assistance_mode and s.assistance_mode.value)
+    per_band = _group(scored, lambda s: s.participant.age_band and s.participant.age_band.value)
     site_names: dict[object, str] = {site.id: site.name for site in sites}
     for choice in round_.instruments:
         instrument = registry.get(choice.instrument_key, choice.instrument_version)
         for score in instrument.scores:
-            values = per_site.get((instrument.key, score.id), {})
+            key = (instrument.key, score.id)
+            hidden_here = hidden.get(key, frozenset())
+            values = per_site.get(key, {})
             everyone = [value for site_values in values.values() for value in site_values]
-            modes = per_mode.get((instrument.key, score.id), {})
-            mode_names: dict[object, str] = {mode: mode.value for mode in modes if mode is not None}
-            low, high = score_range(instrument, score)
+            bounds = score_range(instrument, score)
+            children = instrument.respondent is Group.CHILD
+            modes = {mode: mode for mode in per_mode.get(key, {}) if mode is not None}
+            bands = {band: band for band in per_band.get(key, {}) if band is not None}
             report.scores.append(
                 AllSitesScore(
                     instrument=instrument,
                     score_id=score.id,
                     label=score.label,
-                    low=low,
-                    high=high,
-                    sites=_rows(site_names, values, k, (low, high)),
-                    total=ScoreRow(
-                        "",
-                        estimate(everyone, (low, high)) if len(everyone) >= k else None,
-                        len(everyone),
+                    low=bounds[0],
+                    high=bounds[1],
+                    sites=_rows(
+                        site_names,
+                        values,
+                        lambda site_id: (SITE, site_id, round_.id),
+                        hidden_here,
+                        k,
+                        bounds,
                     ),
-                    by_assistance=_rows(mode_names, modes, k, (low, high))
-                    if instrument.respondent is Group.CHILD
+                    total=_rows(
+                        {ALL: ""},
+                        {ALL: everyone},
+                        lambda _all: (ALL, round_.id),
+                        hidden_here,
+                        k,
+                        bounds,
+                    )[0],
+                    by_assistance=_rows(
+                        modes,
+                        per_mode.get(key, {}),
+                        lambda mode: (MODE, mode, round_.id),
+                        hidden_here,
+                        k,
+                        bounds,
+                    )
+                    if children
+                    else [],
+                    by_age_band=_rows(
+                        dict(sorted(bands.items(), key=lambda entry: int(entry[0].split("-")[0]))),
+                        per_band.get(key, {}),
+                        lambda band: (BAND, band, round_.id),
+                        hidden_here,
+                        k,
+                        bounds,
+                    )
+                    if children
                     else [],
                     higher_is=score.higher_is,
                 )

@@ -105,7 +105,11 @@ def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> byte
             for row in [*score.sites, score.total]:
                 name = row.name or _("All sites")
                 table_rows.append(
-                    [name, str(row.n) if row.estimate else "", _estimate_text(row.estimate)]
+                    [
+                        name,
+                        str(row.n) if row.estimate else "",
+                        _figure_text(row.estimate, row.protected, styles),
+                    ]
                 )
                 chart_rows.append((name, row.estimate))
             parts = [
@@ -114,13 +118,18 @@ def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> byte
                 Spacer(1, 2 * mm),
                 dot_chart(chart_rows, score.low, score.high, len(chart_rows) - 1, _too_few()),
             ]
-            if score.by_assistance:
-                mode_rows = [[_("How the children answered"), _("Average (95 % interval)")]]
-                mode_rows += [
-                    [_assistance_label(row.name), _estimate_text(row.estimate)]
-                    for row in score.by_assistance
-                ]
-                parts += [Spacer(1, 2 * mm), _table(mode_rows, [90 * mm, 80 * mm])]
+            groupings = (
+                (_("How the children answered"), score.by_assistance, _assistance_label),
+                (_("Age"), score.by_age_band, _age_label),
+            )
+            for heading, grouping, label in groupings:
+                if grouping:
+                    group_rows = [[heading, _("Average (95 % interval)")]]
+                    group_rows += [
+                        [label(row.name), _figure_text(row.estimate, row.protected, styles)]
+                        for row in grouping
+                    ]
+                    parts += [Spacer(1, 2 * mm), _table(group_rows, [90 * mm, 80 * mm])]
             story.append(KeepTogether(parts))
         return _build(report, title, story, draft)
 
@@ -137,6 +146,10 @@ def _assistance_label(value: str) -> str:
         "adult_answers_on_childs_instruction": _("The adult answers as the child says"),
     }
     return labels.get(value, value)
+
+
+def _age_label(band: str) -> str:
+    return _("%(band)s years", band=band.replace("-", "–"))
 
 
 def _build(
@@ -274,18 +287,23 @@ def _score_heading(score: ScoreFigures | AllSitesScore, language: str) -> str:
     return f"{score.instrument.title[language]}: {score.label[language]} ({scale}, {direction})"
 
 
-def _estimate_text(estimate, hidden: bool = False) -> str:  # type: ignore[no-untyped-def]
-    if hidden or estimate is None:
+def _estimate_text(estimate) -> str:  # type: ignore[no-untyped-def]
+    if estimate is None:
         return _too_few()
     return f"{_number(estimate.mean)} ({_number(estimate.low)}–{_number(estimate.high)})"
+
+
+def _figure_text(estimate, protected: bool, styles: dict) -> object:  # type: ignore[no-untyped-def]
+    """Return an average, or why it is not shown: too few answers, or another's protection."""
+    if protected:
+        return Paragraph(_protected(), styles["cell"])
+    return _estimate_text(estimate)
 
 
 def _previous_text(report: SiteReport, figures: ScoreFigures, styles: dict) -> object:
     if report.previous_round is None:
         return _("no earlier round")
-    if figures.previous_complement:
-        return Paragraph(_protected(), styles["cell"])
-    return _estimate_text(figures.previous)
+    return _figure_text(figures.previous, figures.previous_complement, styles)
 
 
 def _change_text(figures: ScoreFigures, styles: dict) -> object:
@@ -310,12 +328,14 @@ def _scores(report: SiteReport, styles: dict) -> list:
             [_("Group"), _("Average (95 % interval)"), _("Change since last round")],
             [
                 printable(report.site.name),
-                Paragraph(_protected(), styles["cell"])
-                if figures.site_complement
-                else _estimate_text(figures.site, figures.site_hidden),
+                _figure_text(figures.site, figures.site_complement, styles),
                 _change_text(figures, styles),
             ],
-            [_("All sites"), _estimate_text(figures.all_sites), ""],
+            [
+                _("All sites"),
+                _figure_text(figures.all_sites, figures.all_sites_complement, styles),
+                "",
+            ],
             [
                 _("This site, last round"),
                 _previous_text(report, figures, styles),

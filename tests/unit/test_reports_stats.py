@@ -1,4 +1,4 @@
-"""Suppression and small-group statistics for the feedback reports: pure functions."""
+"""Small-group statistics for the feedback reports: pure functions."""
 
 import math
 import statistics
@@ -8,65 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from survey.reports.stats import change, estimate, paired_change, t_quantile
-from survey.reports.suppression import suppress
-
-sizes = st.dictionaries(
-    st.sampled_from("ABCDEFGHIJ"), st.integers(min_value=0, max_value=30), min_size=1
-)
-
-
-@pytest.mark.parametrize(
-    ("n", "hidden"), [(0, False), (1, True), (2, True), (3, True), (4, True), (5, False)]
-)
-def test_threshold_five(n, hidden):
-    result = suppress({"Lyngbo": n, "Egebakken": 12, "Havtorn": 9}, k=5)
-    assert ("Lyngbo" in result.hidden) is hidden
-
-
-def test_threshold_three_as_statistics_denmark():
-    result = suppress({"Lyngbo": 3, "Egebakken": 2, "Havtorn": 9}, k=3)
-    assert result.hidden == {
-        "Egebakken",
-        "Lyngbo",
-    }  # one primary, its complement the smallest other
-
-
-def test_one_hidden_group_gets_a_complement():
-    result = suppress({"A": 2, "B": 7, "C": 12}, k=5)
-    assert result.hidden == {"A", "B"}
-
-
-def test_no_complement_when_no_total_is_published():
-    assert suppress({"A": 2, "B": 7}, k=5, total_published=False).hidden == {"A"}
-
-
-def test_total_below_threshold_hides_everything():
-    result = suppress({"A": 2, "B": 1}, k=5)
-    assert result.total_hidden
-    assert result.hidden == {"A", "B"}
-
-
-@given(sizes, st.sampled_from([3, 5]))
-def test_no_small_group_is_ever_shown(counts, k):
-    result = suppress(counts, k)
-    for key, n in counts.items():
-        if 0 < n < k:
-            assert key in result.hidden
-
-
-@given(sizes, st.sampled_from([3, 5]))
-def test_no_hidden_group_can_be_recovered_by_subtraction(counts, k):
-    result = suppress(counts, k)
-    hidden_nonzero = [key for key in result.hidden if counts[key] > 0]
-    # With the total shown, one hidden group alone would equal total minus the shown groups.
-    assert result.total_hidden or len(hidden_nonzero) != 1
-
-
-def test_bad_input_is_refused():
-    with pytest.raises(ValueError):
-        suppress({"A": -1}, k=5)
-    with pytest.raises(ValueError):
-        suppress({"A": 1}, k=0)
 
 
 def test_estimate_matches_an_independent_calculation():

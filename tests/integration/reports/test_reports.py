@@ -551,3 +551,85 @@ def test_names_with_markup_and_emoji_print_as_text_without_boxes(app, demo):
     everyone, _m, _l = pdf_text(render_all_sites_report(build_all_sites_report(baseline(demo))))
     assert "Hus & Æble <Lys>" in everyone and "🌳" not in everyone
     assert report_filename(site) == f"{site.id}_Hus-Aeble-Lys.pdf"
+
+
+ROW = re.compile(r"^(.+?) (?:\d+ )?\d+,\d \(", re.M)
+
+
+def children_study(app, plan):
+    """Sites with children answering the demo questionnaires: {site: (n, mode, age band)}."""
+    import random
+
+    from survey.demo_answers import _add_submission, assign_instruments
+    from survey.instruments import get_registry
+    from survey.models import Round, Site, Study
+    from survey.participants import register_participants
+
+    study = Study(slug="children", name="Børnestudie")
+    round_ = Round(name="r1", status=RoundStatus.CLOSED)
+    study.rounds.append(round_)
+    db.session.add(study)
+    db.session.flush()
+    assign_instruments(round_, get_registry())
+    cells = {}
+    rng = random.Random(7)  # noqa: S311  (made-up answers)
+    for name, (n, mode, band) in plan.items():
+        site = Site(name=name)
+        study.sites.append(site)
+        db.session.flush()
+        register_participants(site, Group.CHILD, n, age_band=band)
+        db.session.flush()
+        for person in db.session.scalars(
+            sa.select(Participant).where(Participant.site_id == site.id)
+        ):
+            _add_submission(
+                round_, person, SubmissionStatus.COMPLETED, rng, rng.gauss(0, 1), get_registry()
+            )
+            db.session.flush()
+            person.submissions[0].assistance_mode = mode
+        cells[name] = (name, mode.value, band.value)
+    db.session.commit()
+    return study, round_, cells
+
+
+def test_groupings_by_how_and_age_never_give_a_small_site_away(app):
+    from survey.models import AgeBand, AssistanceMode
+    from survey.reports.disclosure import recoverable
+
+    # Every child at Ask is 6-9 and answered with an interpreter: "all sites" minus the
+    # "alone" row, or minus the other age bands, would be Ask's 3 children.
+    _study, round_, cells = children_study(
+        app,
+        {
+            "Ask": (3, AssistanceMode.INTERPRETER, AgeBand.AGE_6_9),
+            "Birken": (6, AssistanceMode.ALONE, AgeBand.AGE_10_12),
+            "Cedertræ": (7, AssistanceMode.ALONE, AgeBand.AGE_13_18),
+        },
+    )
+    names = {
+        "Alle steder": set(cells.values()),
+        "Alene": {cell for cell in cells.values() if cell[1] == "alone"},
+        "Med tolk": {cell for cell in cells.values() if cell[1] == "interpreter"},
+        **{f"{band.replace('-', '–')} år": set() for band in ("6-9", "10-12", "13-18")},
+        **{name: {cell} for name, cell in cells.items()},
+    }
+    for cell in cells.values():
+        names[f"{cell[2].replace('-', '–')} år"].add(cell)
+    sites = [
+        pdf_text(render_site_report(build_site_report(site, round_, "da", DAY)))[0]
+        for site in _study.sites
+    ]
+    everyone = pdf_text(render_all_sites_report(build_all_sites_report(round_, "da", DAY)))[0]
+    assert "Sådan svarede børnene" in everyone and "13–18 år" in everyone
+    for score in ("Trivsel", "Tryghed", "Hørt og inddraget"):
+        published = set()
+        for text in [everyone, *sites]:
+            start = text.index(f"{score} (skala")
+            end = text.find("(skala", start + len(score) + 7)
+            section = text[start : end if end > 0 else None]
+            for name in ROW.findall(section):
+                if name in names:
+                    published.add(frozenset(names[name]))
+        assert frozenset(names["Birken"]) in published  # the figures are read back ...
+        assert recoverable(published, [frozenset({cells["Ask"]})]) == []  # ... Ask safe
+    assert "skjult, så en anden gruppes tal ikke kan regnes ud" in " ".join(everyone.split())
