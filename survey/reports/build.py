@@ -8,10 +8,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, selectinload
 
 from survey.admin.dashboard import GroupCounts, response_counts
 from survey.extensions import db
@@ -19,7 +20,9 @@ from survey.instruments import get_registry
 from survey.instruments.model import Harmonised, Instrument, Item
 from survey.instruments.scoring import score_range, score_submission
 from survey.models import (
+    AgeBand,
     Answer,
+    AssistanceMode,
     Group,
     Participant,
     Round,
@@ -131,50 +134,75 @@ class AllSitesReport:
     scores: list[AllSitesScore] = field(default_factory=list)
 
 
-def _completed(round_: Round) -> list[Submission]:
-    query = (
-        sa.select(Submission)
-        .join(Participant)
-        .where(Submission.round_id == round_.id, Submission.status == SubmissionStatus.COMPLETED)
-        .order_by(Participant.site_id, Participant.id)
-        .options(selectinload(Submission.answers), joinedload(Submission.participant))
-    )
-    return list(db.session.scalars(query))
+@dataclass(frozen=True)
+class Respondent:
+    """Who gave a completed submission, as far as the reports group people."""
+
+    participant_id: int
+    site_id: int
+    group: Group
+    age_band: AgeBand | None
+    assistance_mode: AssistanceMode | None
 
 
-#: Scale scores of one completed submission: {(instrument key, score id): value}.
-Scored = list[tuple[Submission, dict[tuple[str, str], float]]]
+#: Scale scores of each completed submission: {(instrument key, score id): value}.
+Scored = list[tuple[Respondent, dict[tuple[str, str], float]]]
 Grouped = dict[tuple[str, str], dict[object, list[float]]]
 
 
 def _score_round(round_: Round) -> Scored:
-    """Return every completed submission of the round with its scale scores (computed once)."""
+    """Return every completed submission of the round with its scale scores (computed once).
+
+    One query of plain rows: reports read tens of thousands of answers per round.
+    """
     registry = get_registry()
-    choices = {choice.instrument_key: choice.instrument_version for choice in round_.instruments}
+    instruments = {
+        choice.instrument_key: registry.get(choice.instrument_key, choice.instrument_version)
+        for choice in round_.instruments
+    }
+    rows = db.session.execute(
+        sa.select(
+            Submission.id,
+            Participant.id,
+            Participant.site_id,
+            Participant.group,
+            Participant.age_band,
+            Submission.assistance_mode,
+            Answer.instrument_key,
+            Answer.item_id,
+            Answer.scale,
+            Answer.value,
+            Answer.missing_code,
+        )
+        .join(Participant, Submission.participant_id == Participant.id)
+        .outerjoin(Answer, Answer.submission_id == Submission.id)
+        .where(Submission.round_id == round_.id, Submission.status == SubmissionStatus.COMPLETED)
+        .order_by(Participant.site_id, Participant.id, Submission.id)
+    )
     scored = []
-    for submission in _completed(round_):
-        by_key: dict[str, list[Answer]] = defaultdict(list)
-        for answer in submission.answers:
-            by_key[answer.instrument_key].append(answer)
+    for _id, answers in groupby(rows, key=itemgetter(0)):
+        answers = list(answers)
+        respondent = Respondent(*answers[0][1:6])
+        by_key: dict[str, list] = defaultdict(list)
+        for answer in answers:
+            if answer.instrument_key in instruments:
+                by_key[answer.instrument_key].append(answer)
         scores = {}
-        for key, answers in by_key.items():
-            if key not in choices:
-                continue
-            instrument = registry.get(key, choices[key])
-            age_band = submission.participant.age_band
-            for score_id, value in score_submission(instrument, answers, age_band).items():
-                if value is not None:
-                    scores[(key, score_id)] = value
-        scored.append((submission, scores))
+        for key, given in by_key.items():
+            values = score_submission(instruments[key], given, respondent.age_band)
+            scores.update(
+                {(key, score): value for score, value in values.items() if value is not None}
+            )
+        scored.append((respondent, scores))
     return scored
 
 
-def _group(scored: Scored, key_of: Callable[[Submission], object]) -> Grouped:
+def _group(scored: Scored, key_of: Callable[[Respondent], object]) -> Grouped:
     """Return {(instrument key, score id): {group key: [scores]}} for a way of grouping."""
     found: Grouped = defaultdict(lambda: defaultdict(list))
-    for submission, scores in scored:
+    for respondent, scores in scored:
         for score_key, value in scores.items():
-            found[score_key][key_of(submission)].append(value)
+            found[score_key][key_of(respondent)].append(value)
     return found
 
 
@@ -201,16 +229,15 @@ def _figures(rounds: list[tuple[Round, Scored]], score_key: tuple[str, str]) -> 
     for index, (round_, scored) in enumerate(rounds):
         groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
         now: dict[int, tuple[int, float]] = {}
-        for submission, scores in scored:
+        for person, scores in scored:
             if score_key not in scores:
                 continue
-            person = submission.participant
-            cell = (round_.id, person.id)
-            now[person.id] = (person.site_id, scores[score_key])
+            cell = (round_.id, person.participant_id)
+            now[person.participant_id] = (person.site_id, scores[score_key])
             groups[(ALL,)].append(cell)
             groups[(SITE, person.site_id)].append(cell)
-            if submission.assistance_mode is not None:
-                groups[(MODE, submission.assistance_mode.value)].append(cell)
+            if person.assistance_mode is not None:
+                groups[(MODE, person.assistance_mode.value)].append(cell)
             if person.group is Group.CHILD and person.age_band is not None:
                 groups[(BAND, person.age_band.value)].append(cell)
         order = {ALL: 3, SITE: 2, MODE: 1, BAND: 1}
@@ -244,12 +271,12 @@ def _hidden(rounds: list[tuple[Round, Scored]], k: int) -> Hidden:
     }
 
 
-def _by_site(submission: Submission) -> object:
-    return submission.participant.site_id
+def _by_site(person: Respondent) -> object:
+    return person.site_id
 
 
-def _by_person(submission: Submission) -> object:
-    return (submission.participant.site_id, submission.participant_id)
+def _by_person(person: Respondent) -> object:
+    return (person.site_id, person.participant_id)
 
 
 def _change(
@@ -426,8 +453,10 @@ def build_all_sites_report(
     hidden = _hidden(rounds, k)
     scored = rounds[-1][1]
     per_site = _group(scored, _by_site)
-    per_mode = _group(scored, lambda s: s.assistance_mode and s.assistance_mode.value)
-    per_band = _group(scored, lambda s: s.participant.age_band and s.participant.age_band.value)
+    per_mode = _group(
+        scored, lambda person: person.assistance_mode and person.assistance_mode.value
+    )
+    per_band = _group(scored, lambda person: person.age_band and person.age_band.value)
     site_names: dict[object, str] = {site.id: site.name for site in sites}
     for choice in round_.instruments:
         instrument = registry.get(choice.instrument_key, choice.instrument_version)
