@@ -36,6 +36,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _derive_settings(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Behind N proxies of our own, the client is the one they name; with none, forwarded
+        # headers are ignored (anyone could send them).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     if app.config["SURVEY_ENV"] == "production":
         # Production is served over HTTPS only: secure, host-only cookies and no debugger.
         app.config.update(

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from survey import audit
+from survey import audit, throttle
 from survey.extensions import db
 from survey.models import Role, Site, User, utcnow
 from survey.models.user import new_session_nonce
 from survey.passwords import hash_password, verify_password
-
-#: Wrong passwords in a row after which an account is locked for LOCKOUT.
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -65,31 +60,25 @@ def _dummy_hash() -> str:
 def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password is right and the account usable; count failures.
 
-    Unknown addresses cost the same password check, so timing does not reveal accounts. After
-    MAX_FAILED_LOGINS wrong passwords in a row the account is locked for LOCKOUT.
+    Unknown addresses cost the same password check, so timing does not reveal accounts.
+    Wrong passwords count per account and client (``throttle``); a client that has used up
+    its attempts is refused (see ``throttle.account_wait``) without checking the password.
     """
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    now = utcnow()
-    if user is None or not user.is_active or (user.locked_until and user.locked_until > now):
-        verify_password(_dummy_hash(), password)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is None or not user.is_active:
+            verify_password(_dummy_hash(), password)
+        throttle.account_failed(email)
+        throttle.failed()
         reason = (
-            "unknown_account" if user is None else ("inactive" if not user.is_active else "locked")
+            "unknown_account"
+            if user is None
+            else ("inactive" if not user.is_active else "wrong_password")
         )
         audit.record("auth.login_failed", actor_user_id=user.id if user else None, reason=reason)
         return None
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        locked = user.failed_logins >= MAX_FAILED_LOGINS
-        if locked:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        audit.record(
-            "auth.login_failed", actor_user_id=user.id, reason="wrong_password", locked=locked
-        )
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    throttle.account_succeeded(email)
+    user.last_login_at = utcnow()
     audit.record("auth.login", actor_user_id=user.id, object_type="user", object_id=user.id)
     return user
 
@@ -123,8 +112,6 @@ def update_user(
     user.role, user.site, user.is_active = role, site, is_active
     if password:
         user.password_hash = hash_password(password)
-        user.locked_until = None
-        user.failed_logins = 0
     if changed or password:
         sign_out_everywhere(user)
     audit.record(

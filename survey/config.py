@@ -70,6 +70,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "INSTRUMENTS_PATH": env.get("INSTRUMENTS_PATH") or None,
         "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/") or None,
         "IDLE_PAUSE_SECONDS": _integer(env, "IDLE_PAUSE_SECONDS", 300),
+        "TRUSTED_PROXIES": _integer(env, "TRUSTED_PROXIES", 0),
+        "CODE_FAILURES_PER_HOUR": _integer(env, "CODE_FAILURES_PER_HOUR", 300),
         "HELPLINE_NAME": env.get("HELPLINE_NAME", "BørneTelefonen"),
         "HELPLINE_NUMBER": env.get("HELPLINE_NUMBER", "116 111"),
     }
@@ -109,6 +111,10 @@ def validate(config: dict[str, Any] | Any) -> None:
         raise ConfigError(
             f"MIN_CELL must be at least {MIN_CELL_FLOOR} (Statistics Denmark's rule)."
         )
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies.")
+    if config["CODE_FAILURES_PER_HOUR"] < 1:
+        raise ConfigError("CODE_FAILURES_PER_HOUR must be at least 1.")
     if environment == "production":
         _validate_production_secrets(config)
 

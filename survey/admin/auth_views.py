@@ -7,25 +7,37 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers.response import Response
 
-from survey import accounts, audit
+from survey import accounts, audit, throttle
 from survey.admin import bp
 from survey.admin.access import ALL_ROLES, requires
 from survey.admin.forms import ActionForm, LoginForm
 from survey.extensions import db, limiter
 from survey.main.views import safe_local_path
 
-#: Sign-in attempts per client address; the account lockout in accounts.py works per account.
-LOGIN_LIMIT = "10 per minute;100 per hour"
-
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"], scope="login")
-def login() -> str | Response:
+@limiter.limit(
+    throttle.LOGIN_FAILURES_PER_CLIENT,
+    methods=["POST"],
+    scope="login",
+    deduct_when=throttle.counts,
+)
+def login() -> str | Response | tuple[str, int]:
     """Show the sign-in form; sign in and go on to the page asked for."""
     if current_user.is_authenticated:
         return redirect(url_for("admin.show_home"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.account_wait(form.email.data)
+        if wait:
+            minutes = -(-wait // 60)
+            form.password.errors.append(
+                _(
+                    "Too many wrong passwords from this device. Try again in %(minutes)s minutes.",
+                    minutes=minutes,
+                )
+            )
+            return render_template("admin/login.html", form=form), 429
         user = accounts.authenticate(form.email.data, form.password.data)
         db.session.commit()
         if user is not None:
@@ -37,12 +49,8 @@ def login() -> str | Response:
                 session["language"] = language
             login_user(user)
             return redirect(target, code=303)
-        form.password.errors.append(
-            _(
-                "The e-mail address or the password is wrong, or the account is locked "
-                "for 15 minutes after too many attempts."
-            )
-        )
+        form.password.errors.append(_("The e-mail address or the password is wrong."))
+        return render_template("admin/login.html", form=form), 401
     return render_template("admin/login.html", form=form)
 
 

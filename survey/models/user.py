@@ -39,10 +39,6 @@ class User(UserMixin, Base):
     session_nonce: Mapped[str] = mapped_column(sa.String(64), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    #: Wrong passwords since the last successful sign-in.
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    #: Sign-in is refused until then, after too many wrong passwords.
-    locked_until: Mapped[datetime | None]
 
     site: Mapped[Site | None] = relationship()
 

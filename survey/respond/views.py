@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 from werkzeug.wrappers.response import Response
 
-from survey import audit
+from survey import audit, throttle
 from survey.extensions import csrf, db, limiter
 from survey.models import (
     AssistanceMode,
@@ -31,29 +31,40 @@ from survey.models import (
 from survey.respond import bp, flow, state
 from survey.respond.forms import ActionForm, ChoiceForm, CodeForm, SetupForm
 
-#: Code guesses per client address: enough for typos, far too few to guess a code.
-CODE_LIMIT = "10 per minute;30 per hour"
-
 # The respondent views check the CSRF token themselves, so that an expired token re-shows the
 # page with the answer given instead of an error page.
 csrf.exempt(bp)
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(CODE_LIMIT, methods=["POST"], scope="code")
+@limiter.limit(
+    throttle.CODE_FAILURES_PER_CLIENT, methods=["POST"], scope="code", deduct_when=throttle.counts
+)
+@limiter.limit(
+    throttle.code_failures_everywhere,
+    key_func=throttle.everyone,
+    methods=["POST"],
+    scope="code-everyone",
+    deduct_when=throttle.counts,
+)
 def enter_code() -> str | tuple[str, int] | Response:
-    """Ask for the code; open the participant's submission in the study's open round."""
+    """Ask for the code; open the participant's submission in the study's open round.
+
+    Only wrong codes count against the limits: a class of children behind one address
+    all get in.
+    """
     form = CodeForm()
     if form.validate_on_submit():
         participant = flow.find_participant(form.code.data)
         if participant is None:
+            throttle.failed()
             form.code.errors.append(
                 _(
                     "We cannot find that code. Check that it is typed correctly and try again, "
                     "or ask the adult who helps you."
                 )
             )
-            return render_template("respond/code.html", form=form), 200
+            return render_template("respond/code.html", form=form), 422
         round_ = flow.open_round(participant)
         if round_ is None:
             return render_template("respond/no_round.html"), 200
@@ -61,7 +72,7 @@ def enter_code() -> str | tuple[str, int] | Response:
         db.session.commit()
         state.begin(submission)
         return redirect(_entry_point(submission), code=303)
-    return render_template("respond/code.html", form=form)
+    return render_template("respond/code.html", form=form), 422 if form.errors else 200
 
 
 def _entry_point(submission: Submission) -> str:

@@ -45,6 +45,17 @@ def test_start_page_is_danish_by_default(client):
     assert 'id="main"' in html
 
 
+def test_start_page_leads_to_answering_first_and_signing_in_second(client):
+    html = client.get("/").get_data(as_text=True)
+    answer = html.index('href="/respond/"')
+    sign_in = html.index('href="/admin/login"')
+    assert answer < sign_in  # answering comes first
+    assert "Besvar et spørgeskema" in html[answer : answer + 120]
+    assert "Log ind for medarbejdere på stedet og evaluatorer" in html[sign_in : sign_in + 120]
+    assert client.get("/respond/").status_code == 200
+    assert client.get("/admin/login").status_code == 200
+
+
 def test_language_switcher_changes_the_language_and_returns(client):
     response = client.post("/language", data={"language": "en", "next": "/?x=1"})
     assert response.status_code == 303
