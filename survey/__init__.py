@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from survey import config as settings
 from survey.config import ConfigError
@@ -12,9 +14,26 @@ from survey.config import ConfigError
 __all__ = ["ConfigError", "create_app"]
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where a body nested too deeply is bad input (a 4xx), not a crash."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON; nesting beyond Python's recursion limit raises ValueError."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+class SurveyFlask(Flask):
+    """The application class: Flask with the JSON above."""
+
+    json_provider_class = JSONProvider
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the application: defaults, then environment, then ``config``; refuse bad settings."""
-    app = Flask(__name__, instance_path=str(settings.instance_path()))
+    app = SurveyFlask(__name__, instance_path=str(settings.instance_path()))
     app.config.from_object(settings.Config)
     app.config.update(settings.from_environment())
     if config:
@@ -28,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Order matters: the database first (the others may query it), then the web parts.
     _register_extensions(app)
     _register_instruments(app)
+    _register_inputs(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_errors(app)
@@ -83,6 +103,12 @@ def _register_instruments(app: Flask) -> None:
     instruments.init_app(app)
 
 
+def _register_inputs(app: Flask) -> None:
+    from survey import inputs
+
+    inputs.register(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from survey.admin import bp as admin_bp
     from survey.exports.views import bp as exports_bp
@@ -110,6 +136,11 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
-    from survey.main import headers
+    from survey.main import headers, refusals
 
+    app.before_request(refusals.start)
+    app.after_request(refusals.record)
     app.after_request(headers.add_security_headers)
+    if not logging.getLogger().handlers:
+        # Every log line with its time (gunicorn and `survey run` add none of their own).
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey import audit, throttle
 from survey.extensions import db
+from survey.inputs import parse_id
 from survey.models import Role, Site, User, utcnow
 from survey.models.user import new_session_nonce
 from survey.passwords import hash_password, verify_password
@@ -44,9 +45,10 @@ def normalise_email(value: str) -> str:
 def load_user(session_identity: str) -> User | None:
     """Return the active user whose id and session nonce match, else None (signed out)."""
     user_id, _, nonce = session_identity.partition(":")
-    if not user_id.isdigit() or not nonce:
+    number = parse_id(user_id)
+    if number is None or not nonce:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     if user is None or not user.is_active or user.session_nonce != nonce:
         return None
     return user
@@ -154,8 +156,9 @@ def create_user(
 def find_site(reference: str) -> Site:
     """Return the site given by id or by exact name, or raise AccountError."""
     reference = reference.strip()
-    if reference.isdigit():
-        site = db.session.get(Site, int(reference))
+    number = parse_id(reference)
+    if number is not None:
+        site = db.session.get(Site, number)
         if site is not None:
             return site
     matches = db.session.scalars(sa.select(Site).where(Site.name == reference)).all()

@@ -36,11 +36,26 @@ def init_db_command() -> None:
 @click.command("demo")
 @with_appcontext
 @click.option("--reset", is_flag=True, help="Delete the demo study and create it anew.")
-def demo_command(reset: bool) -> None:
+@click.option(
+    "--i-know-this-is-production",
+    "production",
+    is_flag=True,
+    help="Allow the demo (a known admin sign-in) on a production installation.",
+)
+def demo_command(reset: bool, production: bool) -> None:
     """Create the demo study (slug 'demo') and an admin user, once; print logins and codes."""
+    from flask import current_app
+
     from survey.demo import DEMO_SLUG, create_demo
     from survey.extensions import db
     from survey.pseudonyms import format_code
+
+    if current_app.config["SURVEY_ENV"] == "production" and not production:
+        fail(
+            "this is a production installation (SURVEY_ENV=production): the demo would add an "
+            "administrator whose password is printed here. Add --i-know-this-is-production "
+            "if that is really what you want."
+        )
 
     result = create_demo(reset=reset)
     db.session.commit()

@@ -71,6 +71,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "PUBLIC_URL": (env.get("PUBLIC_URL") or "").rstrip("/") or None,
         "IDLE_PAUSE_SECONDS": _integer(env, "IDLE_PAUSE_SECONDS", 300),
         "TRUSTED_PROXIES": _integer(env, "TRUSTED_PROXIES", 0),
+        "ADMIN_IDLE_SECONDS": _integer(env, "ADMIN_IDLE_SECONDS", 1800),
+        "ADMIN_LIFETIME_SECONDS": _integer(env, "ADMIN_LIFETIME_SECONDS", 12 * 3600),
         "CODE_FAILURES_PER_HOUR": _integer(env, "CODE_FAILURES_PER_HOUR", 300),
         "HELPLINE_NAME": env.get("HELPLINE_NAME", "BørneTelefonen"),
         "HELPLINE_NUMBER": env.get("HELPLINE_NUMBER", "116 111"),
@@ -113,6 +115,9 @@ def validate(config: dict[str, Any] | Any) -> None:
         )
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigError("TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies.")
+    for name in ("IDLE_PAUSE_SECONDS", "ADMIN_IDLE_SECONDS", "ADMIN_LIFETIME_SECONDS"):
+        if config[name] < 1:
+            raise ConfigError(f"{name} must be a positive number of seconds.")
     if config["CODE_FAILURES_PER_HOUR"] < 1:
         raise ConfigError("CODE_FAILURES_PER_HOUR must be at least 1.")
     if environment == "production":

@@ -15,6 +15,10 @@ def _admin_forms() -> dict[str, object]:
 from survey.admin import (  # noqa: E402, F401  (routes register themselves on bp)
     auth_views,
     participant_views,
+    sessions,
     user_views,
     views,
 )
+
+# Every signed-in request (admin, exports, reports) checks the session's age first.
+bp.before_app_request(sessions.check)

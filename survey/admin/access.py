@@ -7,19 +7,17 @@ another id gives the same 404 as an id that does not exist.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
 from survey.extensions import db, login_manager
 from survey.models import Participant, Role, Round, Site, Study, TalkRequest, User
 
-log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
 ALL_ROLES = (Role.ADMIN, Role.EVALUATOR, Role.COORDINATOR)
@@ -48,13 +46,7 @@ def requires(*roles: Role) -> Callable[[View], View]:
 
 
 def deny(status: int = 404) -> None:
-    """Log a refused request once (user and route, never data) and abort."""
-    log.warning(
-        "access denied: user=%s endpoint=%s status=%s",
-        getattr(current_user, "id", None),
-        request.endpoint,
-        status,
-    )
+    """Refuse the request (``survey.main.refusals`` logs and audits it on the way out)."""
     abort(status)
 
 

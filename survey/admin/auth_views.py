@@ -8,7 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers.response import Response
 
 from survey import accounts, audit, throttle
-from survey.admin import bp
+from survey.admin import bp, sessions
 from survey.admin.access import ALL_ROLES, requires
 from survey.admin.forms import ActionForm, LoginForm
 from survey.extensions import db, limiter
@@ -48,6 +48,7 @@ def login() -> str | Response | tuple[str, int]:
             if language:
                 session["language"] = language
             login_user(user)
+            sessions.start()
             return redirect(target, code=303)
         form.password.errors.append(_("The e-mail address or the password is wrong."))
         return render_template("admin/login.html", form=form), 401

@@ -261,8 +261,12 @@ def open_talk_requests(site: Site) -> list[TalkRequest]:
 
 
 def set_active(actor: User, participant: Participant, active: bool) -> None:
-    """Deactivate a participant who leaves (their code stops working), or undo that."""
+    """Deactivate a participant who leaves (their code stops working, a live session ends),
+    or undo that."""
     participant.is_active = active
+    if not active:
+        for submission in participant.submissions:
+            submission.session_nonce = None
     db.session.flush()
     action = "participant.reactivate" if active else "participant.deactivate"
     audit.record(

@@ -28,6 +28,7 @@ from survey.admin.operations import (
     set_active,
 )
 from survey.extensions import db
+from survey.inputs import parse_id
 from survey.models import AgeBand, Group, Language, Layout, Participant, Role, Site
 from survey.participants import IssuedCode
 from survey.pseudonyms import code_hash, normalise_code
@@ -166,10 +167,11 @@ def _issued_from_form(site: Site) -> list[IssuedCode]:
     key = current_app.config["PSEUDONYM_KEY"]
     issued = []
     for value in request.form.getlist("code"):
-        participant_id, _sep, code = value.partition(":")
-        if not participant_id.isdigit():
+        text, _sep, code = value.partition(":")
+        participant_id = parse_id(text)
+        if participant_id is None:
             continue
-        participant = db.session.get(Participant, int(participant_id))
+        participant = db.session.get(Participant, participant_id)
         if participant is None or participant.site_id != site.id or not participant.is_active:
             continue
         if participant.code_hash == code_hash(normalise_code(code), key):

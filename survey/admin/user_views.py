@@ -13,6 +13,7 @@ from survey.admin import bp
 from survey.admin.access import get_user, requires
 from survey.admin.forms import UserForm, choices
 from survey.extensions import db
+from survey.inputs import parse_id
 from survey.models import Role, Site, Study, User
 from survey.passwords import WeakPasswordError
 
@@ -102,4 +103,5 @@ def edit_user(user_id: int) -> str | tuple[str, int] | Response:
 def _site_of(form: UserForm) -> Site | None:
     if form.role.data != Role.COORDINATOR.value or not form.site_id.data:
         return None
-    return db.session.get(Site, int(form.site_id.data))
+    site_id = parse_id(form.site_id.data)
+    return db.session.get(Site, site_id) if site_id is not None else None

@@ -20,6 +20,7 @@ from survey.exports.service import (
     export_codebook,
 )
 from survey.extensions import db
+from survey.inputs import parse_id
 from survey.models import Group, Round, Site, Study
 
 
@@ -72,11 +73,8 @@ def export_command(
     site = None
     if site_name:
         query = sa.select(Site).where(Site.study_id == study.id)
-        query = (
-            query.where(Site.id == int(site_name))
-            if site_name.isdigit()
-            else query.where(Site.name == site_name)
-        )
+        site_id = parse_id(site_name)
+        query = query.where(Site.id == site_id if site_id is not None else Site.name == site_name)
         site = db.session.scalar(query)
         if site is None:
             _fail(f"The study has no site {site_name!r}.")

@@ -37,6 +37,9 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
         429: _("Too many attempts. Please wait a little and try again."),
     }
     message = messages.get(status, _("Something went wrong with the request."))
+    if status in (400, 415) and error.description != type(error).description:
+        # A message of our own (survey.inputs), already in the visitor's words.
+        message = str(error.description)
     return render_template("errors/error.html", status=status, message=message), status
 
 

@@ -53,6 +53,9 @@ class Submission(Base):
     switch_scanning: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+    #: The live respondent session's nonce (in its cookie too); None when no session is live.
+    #: Pause, the end, an idle pause and deactivation clear it, so a copied cookie stops.
+    session_nonce: Mapped[str | None] = mapped_column(sa.String(64))
 
     participant: Mapped[Participant] = relationship(back_populates="submissions")
     round: Mapped[Round] = relationship()

@@ -5,6 +5,7 @@ Pure rules over the database, testable without a request: views only call these.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -45,6 +46,10 @@ class Question:
     index: int
     instrument: Instrument
     item: Item
+
+
+#: A scale code as posted: ASCII digits only ("²", "٢" and "２" are not codes), short.
+CODE = re.compile(r"-?[0-9]{1,3}")
 
 
 def now_seq() -> int:
@@ -199,11 +204,12 @@ def check_open(submission: Submission) -> None:
         raise RespondError(_l("This round is closed, so answers can no longer be saved."))
 
 
-def save_answer(submission: Submission, question: Question, choice: str, seq: int) -> None:
+def save_answer(submission: Submission, question: Question, choice: str, seq: int) -> bool:
     """Store a choice (a scale code, ``dont_know`` or ``refused``) as an idempotent upsert.
 
-    The same answer saved twice, or an older save arriving after a newer one (a lower
-    ``seq``), changes nothing.
+    ``seq`` orders saves on the server's clock (milliseconds): a later one is cut to now, so
+    no save can hold its place against the saves after it. Return False when a newer save was
+    stored already, so this one changed nothing (the caller says so, never "saved").
     """
     check_open(submission)
     if not is_shown(question, answers(submission)):
@@ -211,7 +217,7 @@ def save_answer(submission: Submission, question: Question, choice: str, seq: in
     value, missing = parse_choice(submission, question, choice)
     if submission.status is SubmissionStatus.DECLINED:
         submission.status = SubmissionStatus.IN_PROGRESS
-    _upsert(submission, question, value, missing, seq)
+    return _upsert(submission, question, value, missing, min(seq, now_seq()))
 
 
 def parse_choice(
@@ -222,7 +228,7 @@ def parse_choice(
         if choice == missing.value:
             return None, missing
     scale = scale_for(submission, question)
-    if choice.lstrip("-").isdigit() and int(choice) in scale.codes:
+    if CODE.fullmatch(choice) and int(choice) in scale.codes:
         return int(choice), None
     raise RespondError(_l("That answer is not one of the choices."))
 
@@ -233,7 +239,7 @@ def _upsert(
     value: int | None,
     missing: MissingCode | None,
     seq: int,
-) -> None:
+) -> bool:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Answer).values(
@@ -253,7 +259,8 @@ def _upsert(
         set_={column: statement.excluded[column] for column in updated},
         where=Answer.seq <= statement.excluded.seq,
     )
-    db.session.execute(statement)
+    # A row comes back only when the answer was written (not when a newer one stood).
+    return db.session.execute(statement.returning(Answer.id)).first() is not None
 
 
 def first_staff_page(submission: Submission) -> int:

@@ -1,12 +1,16 @@
 """The respondent's server-side state: which submission this browser answers, and since when.
 
-The session cookie holds only the submission's random id and a time stamp; codes and answers
-never go into a cookie or the browser's storage. After IDLE_PAUSE_SECONDS without a request
-the session pauses by itself, so a shared tablet shows nothing of the previous child.
+The session cookie holds only the submission's random id, a nonce and a time stamp; codes and
+answers never go into a cookie or the browser's storage. The nonce must match the one stored
+on the submission, which pause, the end, an idle pause and deactivation clear: a copy of the
+cookie stops working at once. After IDLE_PAUSE_SECONDS without a request the session pauses
+by itself, so a shared tablet shows nothing of the previous child.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import time
 import uuid
 from functools import wraps
@@ -23,32 +27,56 @@ KEY = "respondent"
 
 
 def begin(submission: Submission) -> None:
-    """Start a fresh session for the submission (nothing of an earlier session survives)."""
+    """Start a fresh session for the submission (nothing of an earlier session survives, here
+    or on another device); the caller's transaction is committed here."""
     session.clear()
-    session[KEY] = {"id": str(submission.id), "seen": time.time(), "private_ok": []}
+    submission.session_nonce = secrets.token_urlsafe(32)
+    db.session.commit()
+    session[KEY] = {
+        "id": str(submission.id),
+        "nonce": submission.session_nonce,
+        "seen": time.time(),
+        "private_ok": [],
+    }
     if submission.language is not None:
         session[LANGUAGE_KEY] = submission.language.value
 
 
-def end() -> None:
-    """Forget the respondent (pause, idle time-out, or the end)."""
-    session.pop(KEY, None)
+def end(submission: Submission | None = None) -> None:
+    """End the respondent's session (pause, idle time-out, or the end), here and in any copy
+    of the cookie; the change is committed here."""
+    data = session.pop(KEY, None)
+    if submission is None and data:
+        submission = _stored(data)
+    if submission is not None and submission.session_nonce is not None:
+        submission.session_nonce = None
+        db.session.commit()
+
+
+def _stored(data: dict[str, Any]) -> Submission | None:
+    try:
+        return db.session.get(Submission, uuid.UUID(data["id"]))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def current() -> Submission | None:
     """Return the submission this browser answers, or None when the session ended or expired."""
     data = session.get(KEY)
-    if not data:
+    if not isinstance(data, dict):
         return None
-    if time.time() - data.get("seen", 0) > current_app.config["IDLE_PAUSE_SECONDS"]:
-        end()
+    submission = _stored(data)
+    live = (
+        submission is not None
+        and submission.session_nonce is not None
+        and hmac.compare_digest(str(data.get("nonce", "")), submission.session_nonce)
+    )
+    if not live:
+        session.pop(KEY, None)  # someone else's session now, or none: leave it alone
         return None
-    try:
-        submission = db.session.get(Submission, uuid.UUID(data["id"]))
-    except (ValueError, KeyError):
-        submission = None
-    if submission is None or not submission.participant.is_active:
-        end()
+    idle = time.time() - float(data.get("seen", 0)) > current_app.config["IDLE_PAUSE_SECONDS"]
+    if idle or not submission.participant.is_active:  # type: ignore[union-attr]
+        end(submission)
         return None
     data["seen"] = time.time()
     session.modified = True

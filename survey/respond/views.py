@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from flask_wtf.csrf import CSRFError, ValidationError, generate_csrf, validate_csrf
 from werkzeug.wrappers.response import Response
 
 from survey import audit, throttle
@@ -31,9 +31,19 @@ from survey.models import (
 from survey.respond import bp, flow, state
 from survey.respond.forms import ActionForm, ChoiceForm, CodeForm, SetupForm
 
+#: Bounds of a background save's fields: far above any questionnaire, far below trouble.
+MAX_QUESTIONS = 10_000
+MAX_CHOICE_LENGTH = 20
+
 # The respondent views check the CSRF token themselves, so that an expired token re-shows the
 # page with the answer given instead of an error page.
 csrf.exempt(bp)
+
+
+@bp.context_processor
+def _sequence_base() -> dict[str, int]:
+    # Background saves count from the server's clock at page load, never the device's.
+    return {"seq_base": flow.now_seq()}
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -134,7 +144,7 @@ def show_assent(submission: Submission) -> str | Response:
         if request.form.get("answer") == "not_today":
             flow.decline(submission)
             db.session.commit()
-            state.end()
+            state.end(submission)
             return redirect(url_for("respond.show_not_today"), code=303)
         return redirect(_resume(submission), code=303)
     return render_template("respond/assent.html", form=form, submission=submission)
@@ -152,6 +162,8 @@ def _resume(submission: Submission) -> str:
 def _private_run_start(submission: Submission, index: int) -> int | None:
     """Return where the run of private questions holding ``index`` starts (None: not private)."""
     questions = flow.questions(submission)
+    if index >= len(questions):
+        abort(404)
     if not questions[index].item.private:
         return None
     start = index
@@ -184,13 +196,8 @@ def _question_page(
     status: int = 200,
 ) -> tuple[str, int]:
     given = flow.answers(submission)
-    answer = given.get((question.instrument.key, question.item.id))
-    if chosen is None and answer is not None:
-        chosen = (
-            str(answer.value)
-            if answer.value is not None
-            else (answer.missing_code.value if answer.missing_code else None)
-        )
+    if chosen is None:
+        chosen = _choice_of(given.get((question.instrument.key, question.item.id)))
     shown = [q for q in flow.questions(submission) if flow.is_shown(q, given)]
     position = next((n for n, q in enumerate(shown) if q.index == question.index), 0)
     page = render_template(
@@ -252,30 +259,52 @@ def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except ValidationError:
             return jsonify(error="csrf", token=generate_csrf()), 400
-    data = request.get_json(silent=True) or {}
-    index, choice, seq = data.get("index"), data.get("choice"), data.get("seq")
-    if (
-        not isinstance(index, int)
-        or not isinstance(choice, str)
-        or not isinstance(seq, int)
-        or seq < 1
+    data = request.get_json(silent=True)
+    fields = data if isinstance(data, dict) else {}
+    index, choice, seq = fields.get("index"), fields.get("choice"), fields.get("seq")
+    advance = fields.get("advance", True)
+    if not (
+        type(index) is int
+        and type(seq) is int
+        and isinstance(choice, str)
+        and isinstance(advance, bool)
+        and 0 <= index < MAX_QUESTIONS
+        and seq >= 1
+        and len(choice) <= MAX_CHOICE_LENGTH
     ):
         return jsonify(error="invalid", message=_("The answer could not be read.")), 422
     try:
         question = flow.question_at(submission, index)
-        flow.save_answer(submission, question, choice, seq)
+        stored = flow.save_answer(submission, question, choice, seq)
     except flow.RespondError as error:
         db.session.rollback()
         return jsonify(error="refused", message=str(error)), 422
+    if not stored:
+        # A newer answer is stored: say so and show it, never "saved".
+        db.session.commit()
+        answer = flow.answers(submission).get((question.instrument.key, question.item.id))
+        return jsonify(
+            ok=False,
+            stale=True,
+            choice=_choice_of(answer),
+            message=_("A newer answer was saved already; it is chosen now."),
+        ), 409
     following = None
-    if data.get("advance", True):
+    if advance:
         following = flow.next_index(submission, index)
         if following is None and flow.is_child(submission):
             flow.complete(submission)
     db.session.commit()
-    return jsonify(
-        ok=True, next=_after(submission, following) if data.get("advance", True) else None
-    )
+    return jsonify(ok=True, next=_after(submission, following) if advance else None)
+
+
+def _choice_of(answer) -> str | None:  # type: ignore[no-untyped-def]
+    """Return a stored answer as the page's choice value (a code, or a missing code)."""
+    if answer is None:
+        return None
+    if answer.value is not None:
+        return str(answer.value)
+    return answer.missing_code.value if answer.missing_code else None
 
 
 @bp.route("/private/<int:index>", methods=["GET", "POST"])
@@ -295,6 +324,8 @@ def show_private(submission: Submission, index: int) -> str | Response:
 @bp.post("/pause")
 def pause() -> Response:
     """End the session safely; the code resumes at the first unanswered question."""
+    if not ActionForm().validate_on_submit():
+        raise CSRFError("pause without a valid token")  # no pausing from another site
     state.end()
     idle = request.form.get("idle") == "1"
     return redirect(url_for("respond.show_paused", idle=1 if idle else None), code=303)
@@ -330,11 +361,11 @@ def show_end(submission: Submission) -> str | Response:
                 object_id=submission.participant_id,
             )
             db.session.commit()
-        state.end()
+        state.end(submission)
         return redirect(
             url_for("respond.show_goodbye", talk="yes" if wants_talk else "no"), code=303
         )
-    return render_template(
+    page = render_template(
         "respond/end.html",
         submission=submission,
         form=form,
@@ -342,6 +373,9 @@ def show_end(submission: Submission) -> str | Response:
         helpline_name=current_app.config["HELPLINE_NAME"],
         helpline_number=current_app.config["HELPLINE_NUMBER"],
     )
+    if not offer_talk:
+        state.end(submission)  # nothing more to do here: the session ends with the thanks
+    return page
 
 
 @bp.get("/goodbye")

@@ -252,3 +252,15 @@ def test_console_script_runs_init_db_and_demo_on_a_fresh_folder(tmp_path, monkey
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "survey.db").exists()
     assert "Demo study 'demo' created." in result.stdout
+
+
+def test_demo_refuses_a_production_installation_unless_told(app, runner):
+    app.config["SURVEY_ENV"] = "production"
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: this is a production installation")
+    assert "password" not in result.output.split("printed here")[1]  # no password printed
+    assert count(Study) == 0 and count(User) == 0
+    result = runner.invoke(args=["demo", "--i-know-this-is-production"])
+    assert result.exit_code == 0, result.output
+    assert count(Study) == 1

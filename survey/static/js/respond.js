@@ -145,6 +145,22 @@
   }
 
   // --- Saving in the background, then showing the next page without a full reload.
+  // Saves are ordered by the server's clock at page load plus the time since (monotonic), so
+  // a tablet whose clock is wrong orders its saves like everyone else.
+  var seqBase = 0;
+  var seqStart = 0;
+
+  // The base is the server's clock when it made the page; count from when the page arrived.
+  function resetSequence(arrived) {
+    var navigation = window.performance.getEntriesByType ? window.performance.getEntriesByType("navigation")[0] : null;
+    seqBase = Number(root.dataset.seqBase) || 0;
+    seqStart = arrived !== undefined ? arrived : (navigation ? navigation.responseStart : window.performance.now());
+  }
+
+  function nextSeq() {
+    return seqBase + 1 + Math.round(window.performance.now() - seqStart);
+  }
+
   function post(url, body, attempt) {
     return fetch(url, {
       method: "POST",
@@ -165,25 +181,38 @@
         if (!response.ok) {
           var error = new Error(data.message || "refused");
           error.refused = true;
+          error.stale = Boolean(data.stale);
+          error.choice = data.choice;
           throw error;
         }
         return data;
       });
-    }, function (networkError) {
-      if (attempt >= RETRIES) {
-        throw networkError;
+    });
+  }
+
+  // Without a connection the page stays as it is and tries again when the connection is
+  // back (or every few seconds): never the browser's error page, never browser storage.
+  function untilOnline(attempt) {
+    return attempt().catch(function (error) {
+      if (error.refused || error.message === "session") {
+        throw error;
       }
-      say(message("retrying"));
+      say(message("offline"));
       return new Promise(function (resolve) {
-        window.setTimeout(resolve, 800 * Math.pow(2, attempt));
+        var timer = window.setTimeout(resolve, 3000);
+        window.addEventListener("online", function () {
+          window.clearTimeout(timer);
+          resolve();
+        }, {once: true});
       }).then(function () {
-        return post(url, body, attempt + 1);
+        return untilOnline(attempt);
       });
     });
   }
 
   function show(url, push) {
     return fetch(url, {credentials: "same-origin"}).then(function (response) {
+      var arrived = window.performance.now();
       if (!response.ok || response.redirected) {
         window.location.assign(response.url || url);
         return;
@@ -205,9 +234,21 @@
           window.history.replaceState({respond: true}, "", window.location.href);
           window.history.pushState({respond: true}, "", url);
         }
-        enhancePage();
+        enhancePage(arrived);
       });
     });
+  }
+
+  var generation = 0;
+
+  function showStored(form, error) {
+    say(error.message);
+    if (error.stale && error.choice !== null && error.choice !== undefined) {
+      var stored = form.querySelector("input[name^=choice][value='" + error.choice + "'], input[name^=item_][value='" + error.choice + "']");
+      if (stored) {
+        stored.checked = true;
+      }
+    }
   }
 
   function submitQuestion(form, event) {
@@ -217,33 +258,41 @@
     }
     event.preventDefault();
     say(message("saving"));
-    var body = {index: Number(form.dataset.index), choice: checked.value, seq: Date.now()};
-    post(root.dataset.answerUrl, body, 0)
+    var mine = ++generation;
+    var body = {index: Number(form.dataset.index), choice: checked.value, seq: nextSeq()};
+    untilOnline(function () {
+      return post(root.dataset.answerUrl, body, 0);
+    })
       .then(function (data) {
+        if (mine !== generation) {
+          return; // a later answer on this page is on its way
+        }
         say(message("saved"));
-        return show(data.next, true);
+        return untilOnline(function () {
+          return show(data.next, true);
+        });
       })
       .catch(function (error) {
-        if (error.message === "session") {
-          return;
-        }
-        say(error.refused ? error.message : message("failed"));
-        if (!error.refused) {
-          form.submit(); // the ordinary way: the server saves it or shows it again
+        if (error.message !== "session") {
+          showStored(form, error);
         }
       });
   }
 
   function saveStaffChoice(input) {
     var fieldset = input.closest("fieldset");
-    var body = {index: Number(fieldset.dataset.index), choice: input.value, seq: Date.now(), advance: false};
+    var body = {index: Number(fieldset.dataset.index), choice: input.value, seq: nextSeq(), advance: false};
     say(message("saving"));
-    post(root.dataset.answerUrl, body, 0).then(
+    untilOnline(function () {
+      return post(root.dataset.answerUrl, body, 0);
+    }).then(
       function () {
         say(message("saved"));
       },
       function (error) {
-        say(error.refused ? error.message : message("failed"));
+        if (error.message !== "session") {
+          showStored(fieldset, error);
+        }
       }
     );
     updateConditions(input.form);
@@ -257,7 +306,8 @@
     });
   }
 
-  function enhancePage() {
+  function enhancePage(arrived) {
+    resetSequence(arrived);
     var heading = root.querySelector("h1");
     if (heading) {
       heading.focus();

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import Group, Participant, Round, Site, Study, TalkRequest
+from survey.models import AuditEvent, Group, Participant, Round, Site, Study, TalkRequest
 from survey.participants import register_participants
 
 ID_PARAMETER = re.compile(r"<(?:int:)?(\w+)>")
@@ -174,3 +174,33 @@ def test_role_change_takes_effect_at_once(sign_in, world):
         },
     )
     assert coordinator.get(f"/admin/sites/{world.site_a.id}").status_code == 302
+
+
+def refusals():
+    return [
+        (event.actor_user_id, event.details["endpoint"], event.details["status"])
+        for event in db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "request.refused")
+        )
+    ]
+
+
+def test_refused_requests_reach_the_audit_log_with_user_endpoint_and_status(
+    sign_in, world, make_app
+):
+    client = sign_in("coord_a")
+    response = client.get(f"/admin/sites/{world.site_b.id}")
+    assert response.status_code == 404
+    assert len(response.headers["X-Request-Id"]) == 16
+    coordinator = world.users["coord_a"].id
+    assert refusals() == [(coordinator, "admin.show_site", 404)]
+    # An address nobody has is no refusal of anything protected: not audited.
+    assert client.get("/admin/no-such-page").status_code == 404
+    assert client.get("/wp-login.php").status_code == 404
+    assert len(refusals()) == 1
+    # Too many requests are.
+    limited = make_app(RATELIMIT_ENABLED=True).test_client()
+    for _ in range(11):
+        response = limited.post("/respond/", data={"code": "ABCDE-FGHJK"})
+    assert response.status_code == 429
+    assert refusals()[-1] == (None, "respond.enter_code", 429)

@@ -1,11 +1,16 @@
 """Signing in and out: argon2id, lockout, rate limit, revocable sessions, CSRF, audit."""
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from survey.extensions import db
 from survey.models import AuditEvent
 from tests.integration.admin.conftest import PASSWORD
+
+START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
 def audit_actions():
@@ -130,3 +135,32 @@ def test_sign_in_counts_only_failures_per_client(make_app, world, successes):
         sign_in(client, "wrong password!", email=f"x{n}@example.org").status_code for n in range(12)
     ]
     assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
+
+
+@pytest.mark.parametrize(
+    ("pauses", "signed_in"),
+    [
+        ([1700], True),  # 28 minutes idle
+        ([1801], False),  # 30 minutes and a second
+        ([1700] * 25, True),  # busy for almost 12 hours
+        ([1700] * 26, False),  # ... but not beyond 12 hours
+    ],
+)
+def test_sign_ins_end_after_30_idle_minutes_or_12_hours(sign_in, pauses, signed_in):
+    with time_machine.travel(START, tick=False) as clock:
+        client = sign_in("admin")
+        for seconds in pauses:
+            clock.shift(seconds)
+            response = client.get("/admin/")
+        assert (response.status_code == 200) is signed_in
+        if not signed_in:
+            assert response.headers["Location"].startswith("/admin/login")
+            page = client.get(response.headers["Location"]).get_data(as_text=True)
+            assert "logget ud" in page
+
+
+def test_session_limits_are_configurable(sign_in):
+    with time_machine.travel(START, tick=False) as clock:
+        client = sign_in("admin", ADMIN_IDLE_SECONDS=60)
+        clock.shift(61)
+        assert client.get("/admin/").status_code == 303

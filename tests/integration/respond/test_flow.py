@@ -214,14 +214,6 @@ def test_pause_and_resume_at_the_first_unanswered_question(child_client, client,
     assert location == "/respond/q/3"
 
 
-def test_idle_session_pauses_by_itself(make_app, field):
-    client = make_app(IDLE_PAUSE_SECONDS=0).test_client()
-    client.post("/respond/", data={"code": field.codes["young"]})
-    response = client.get("/respond/setup")
-    assert response.status_code == 303
-    assert response.headers["Location"] == "/respond/"
-
-
 @pytest.mark.parametrize("choice", ["9", "-1", "not_shown", "abc", "", "3.5"])
 def test_values_outside_the_scale_are_refused_and_nothing_changes(child_client, choice):
     client, _ = child_client()
