@@ -46,8 +46,11 @@ def end(submission: Submission | None = None) -> None:
     """End the respondent's session (pause, idle time-out, or the end), here and in any copy
     of the cookie; the change is committed here."""
     data = session.pop(KEY, None)
-    if submission is None and data:
-        submission = _stored(data)
+    if submission is None and isinstance(data, dict):
+        stored = _stored(data)
+        # A stale copy of the cookie must not end the session that replaced it.
+        if stored is not None and stored.session_nonce == data.get("nonce"):
+            submission = stored
     if submission is not None and submission.session_nonce is not None:
         submission.session_nonce = None
         db.session.commit()

@@ -89,6 +89,15 @@ def test_entering_the_code_on_another_device_ends_the_first_session(make_app, fi
     assert alive(phone) and not alive(tablet)
 
 
+def test_a_stale_copy_cannot_pause_the_session_that_replaced_it(make_app, field):
+    app = make_app()
+    tablet, phone = app.test_client(), app.test_client()
+    enter(tablet, field.codes["staff"])
+    enter(phone, field.codes["staff"])
+    assert tablet.post("/respond/pause").status_code == 303
+    assert alive(phone)
+
+
 def test_pause_needs_the_pages_token(make_app, field):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
