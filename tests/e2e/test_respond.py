@@ -26,6 +26,8 @@ def set_up(page: Page, axe=None, **choices: str) -> None:
     page.get_by_label(choices.get("layout", "Ansigter: billeder")).check()
     if "steps" in choices:
         page.get_by_label(choices["steps"]).check()
+    if "size" in choices:
+        page.get_by_label(choices["size"], exact=True).check()
     for option in choices.get("extra", ()):
         page.get_by_label(option).check()
     page.get_by_role("button", name="Fortsæt").click()
@@ -353,3 +355,50 @@ def test_not_today_and_wrong_code_pages_pass_axe(page, live_server, live_app, ne
     expect(page.locator("h1")).to_have_text("Det er helt i orden")
     assert_accessible(axe, page)
     assert submission_of(live_app, code)["status"] == "declined"
+
+
+def test_the_chosen_answer_shows_in_forced_colours_and_children_get_no_language_switch(
+    page, live_server, new_code
+):
+    code = new_code(age_band=AgeBand.AGE_6_9, layout=Layout.FACES)
+    enter_code(page, live_server, code)
+    set_up(page)
+    page.get_by_role("button", name="Start").click()
+    expect(page.locator("form.question")).to_be_visible()
+    # The language is chosen in the setup; no switch on the child's pages.
+    assert page.locator(".language-switcher").count() == 0
+    page.emulate_media(forced_colors="active")
+    choices = page.locator(".choices:not(.choices--missing) .choice")
+    choices.nth(0).click()
+    style = """(element) => {
+        const box = getComputedStyle(element), mark = getComputedStyle(element, "::after");
+        return [box.outlineStyle, box.outlineWidth, mark.content, mark.borderRightWidth];
+    }"""
+    chosen = choices.nth(0).evaluate(style)
+    other = choices.nth(1).evaluate(style)
+    assert chosen[0] == "solid" and chosen[1] == "4px"  # an outline forced colours keep
+    assert chosen[2] == '""' and chosen[3] != "0px"  # and a check mark drawn with borders
+    assert other[0] != "solid" or other[1] != "4px"
+    assert other[2] == "none"
+    screenshot(page, "child-question-forced-colours")
+
+
+@pytest.mark.parametrize("width", [360, 1024])
+def test_the_question_grows_with_the_text_size_setting(browser, live_server, new_code, width):
+    sizes = {}
+    for size in ("Normal", "Stor", "Ekstra stor"):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        enter_code(page, live_server, new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD))
+        set_up(page, layout="Standard", size=size)
+        page.get_by_role("button", name="Start").click()
+        heading = page.locator("h1")
+        sizes[size] = heading.evaluate(
+            "(h) => [h, document.body].map((e) => parseFloat(getComputedStyle(e).fontSize))"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
+        context.close()
+    headings = [sizes[size][0] for size in ("Normal", "Stor", "Ekstra stor")]
+    assert headings == sorted(set(headings))  # it grows with each step ...
+    ratios = {round(heading / text, 2) for heading, text in sizes.values()}
+    assert len(ratios) == 1  # ... as much as the text does
