@@ -198,8 +198,11 @@ def _question_page(
     given = flow.answers(submission)
     if chosen is None:
         chosen = _choice_of(given.get((question.instrument.key, question.item.id)))
-    shown = [q for q in flow.questions(submission) if flow.is_shown(q, given)]
-    position = next((n for n, q in enumerate(shown) if q.index == question.index), 0)
+    # Progress counts the questions everyone is asked; a follow-up shares its question's
+    # number, so the total never grows while the child answers ("14 af 14", then "15 af 15").
+    steps = [q for q in flow.questions(submission) if q.item.show_if is None]
+    steps = [q for q in steps if flow.is_shown(q, given)]
+    position = max(0, sum(q.index <= question.index for q in steps) - 1)
     page = render_template(
         "respond/question.html",
         submission=submission,
@@ -210,8 +213,8 @@ def _question_page(
         form=form or ChoiceForm(formdata=None),
         previous=flow.previous_index(submission, question.index),
         position=position,
-        total=len(shown),
-        answered=sum(flow.has_answer(q, given) for q in shown),
+        total=len(steps),
+        answered=sum(flow.has_answer(q, given) for q in steps),
     )
     return page, status
 

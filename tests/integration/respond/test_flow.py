@@ -362,3 +362,17 @@ def test_session_cookie_holds_no_code_and_changes_at_entry(client, field):
     after = client.get_cookie("session")
     assert after is not None and (before is None or before.value != after.value)
     assert field.codes["young"] not in after.value
+
+
+def test_progress_never_grows_when_a_follow_up_appears(child_client):
+    client, _ = child_client()
+    submission = only_submission()
+    questions = {q.item.id: q.index for q in flow.questions(submission)}
+    db.session.commit()
+    client.post(f"/respond/private/{questions['sc_01']}")
+    before = client.get(f"/respond/q/{questions['sc_03']}").get_data(as_text=True)
+    count = re.search(r"Spørgsmål (\d+) af (\d+)", before).groups()
+    client.post(f"/respond/q/{questions['sc_03']}", data={"choice": "2"})  # afraid: follow-up
+    after = client.get(f"/respond/q/{questions['sc_06']}").get_data(as_text=True)
+    assert re.search(r"Spørgsmål (\d+) af (\d+)", after).groups() == count
+    assert count[0] == count[1]  # the last question, and its follow-up, both say "N af N"
