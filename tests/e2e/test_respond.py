@@ -325,6 +325,8 @@ def test_read_aloud_reads_the_question_and_every_choice_with_highlight(page, liv
     set_up(page, extra=["Læs hvert spørgsmål højt"])
     page.get_by_role("button", name="Start").click()
     expect(page.locator("h1")).to_have_text("Er du glad for at bo her?")
+    # The page is there before its (deferred) script reads it aloud: wait for the reading.
+    page.wait_for_function("window.__spoken.length >= 6")
     spoken = page.evaluate("window.__spoken")  # auto-read of the new question
     texts = [text for text, _lang in spoken]
     assert texts == [
