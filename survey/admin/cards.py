@@ -114,7 +114,8 @@ def _draw_card(
         if child
         else _("Answer on a phone or a computer.")
     )
-    text = f"{first} {_('Scan the QR code or go to:')}"
+    scan = _("Scan the QR code or go to:")
+    text = f"{first} {scan}"
     lines = simpleSplit(text, regular, 8.5, CARD_WIDTH - 18 * mm)
     lines.append(f"{base_url.rstrip('/')}{RESPOND_PATH}")
     text_y = y + 22 * mm

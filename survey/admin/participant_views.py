@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
@@ -95,7 +96,11 @@ def register_participants_view(site_id: int) -> tuple[str, int] | Response:
         labels=form.label_list(),
     )
     db.session.commit()
-    return _codes_page(site, issued, _("%(count)s participants registered", count=len(issued)))
+    return _codes_page(
+        site,
+        issued,
+        ngettext("%(num)s participant registered", "%(num)s participants registered", len(issued)),
+    )
 
 
 @bp.post("/participants/<int:participant_id>/replace-code")

@@ -68,6 +68,10 @@ def test_start_page_reflows_at_320_px_without_horizontal_scrolling(browser, live
 def test_page_loads_nothing_from_other_origins(page, live_server):
     requested = []
     page.on("request", lambda request: requested.append(request.url))
+    failed = []
+    page.on(
+        "response", lambda response: failed.append(response.url) if response.status >= 400 else None
+    )
     errors = []
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
@@ -76,6 +80,8 @@ def test_page_loads_nothing_from_other_origins(page, live_server):
     page.wait_for_load_state("networkidle")
     assert requested
     assert all(url.startswith(live_server) for url in requested)
+    assert failed == []  # not even /favicon.ico
+    assert any(url.endswith("/static/img/favicon.svg") for url in requested)
     assert errors == []
     fonts = page.evaluate("document.fonts.check('16px \"Atkinson Hyperlegible\"')")
     assert fonts

@@ -8,7 +8,6 @@
   if (!root) {
     return;
   }
-  var status = document.getElementById("save-status");
   var RETRIES = 3;
   var scanTimer = null;
   var scanDelay = Number(root.dataset.scanInterval) || 1500;
@@ -19,6 +18,7 @@
   }
 
   function say(text) {
+    var status = document.getElementById("save-status"); // each page brings its own
     if (status) {
       status.textContent = text;
     }

@@ -159,6 +159,11 @@ def test_code_cards_pdf_holds_every_code_once(sign_in, world):
     assert sorted(normalise_code(code) for code in printed) == sorted(code for _p, code in posted)
     assert "Din kode" in text
     assert "Vis kortet til den voksne, der hjælper dig." in text
+    assert "Scan QR-koden, eller gå til:" in " ".join(text.split())  # no English left
+    assert "Scan the QR" not in text
+    assert "11 deltagere er registreret" in html
+    one = register(client, world.site_a, count="1", labels="").get_data(as_text=True)
+    assert "1 deltager er registreret" in one
     assert "Lyngbo" in metadata["Title"]
     assert not any(code in str(metadata) for _p, code in posted)
 
