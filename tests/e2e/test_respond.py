@@ -411,3 +411,28 @@ def test_the_question_grows_with_the_text_size_setting(browser, live_server, new
     assert headings == sorted(set(headings))  # it grows with each step ...
     ratios = {round(heading / text, 2) for heading, text in sizes.values()}
     assert len(ratios) == 1  # ... as much as the text does
+
+
+def test_setup_and_staff_choices_are_targets_a_finger_finds_at_360_px(
+    browser, live_server, new_code
+):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    enter_code(page, live_server, new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD))
+    for box in page.locator('.field input[type="checkbox"]').all():
+        label = page.locator(f'label[for="{box.get_attribute("id")}"]').bounding_box()
+        mark = box.bounding_box()
+        middle = mark["y"] + mark["height"] / 2
+        assert label["y"] <= middle <= label["y"] + label["height"]  # on its label's line
+    for label in page.locator(".radios label").all():
+        assert label.bounding_box()["height"] >= 48
+    context.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    enter_code(page, live_server, new_code(group=Group.STAFF))
+    labels = page.locator(".staff-form .radios label")
+    assert labels.count() > 10
+    for label in labels.all()[:12]:
+        size = label.bounding_box()
+        assert size["height"] >= 48 and size["width"] >= 48
+    context.close()

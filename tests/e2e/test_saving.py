@@ -68,6 +68,9 @@ def test_a_tablet_with_a_wrong_clock_saves_in_the_right_order(
     # A save on the server's clock first, then the child's own choice on the tablet: the
     # child's is later and must win (with the tablet's clock an hour behind it was dropped).
     save_the_ordinary_way(page, live_server, first, "1")
+    # A child takes a moment; within less than the page's own loading time the order of two
+    # saves from two places cannot be known (the later page then shows what is stored).
+    page.wait_for_timeout(1000)
     chosen = choose_and_go_on(page, 3)
     assert list(stored(live_app, code).values()) == [int(chosen)] != [1]
     # Now the other way round: the tablet's save, then one on the server's clock, which is
