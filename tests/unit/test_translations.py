@@ -39,14 +39,25 @@ def test_every_ui_string_has_a_danish_translation():
     untranslated = [
         message
         for message in extracted_messages()
-        if message not in danish or not danish[message].string or danish[message].fuzzy
+        if message not in danish
+        or not all(
+            danish[message].string
+            if isinstance(danish[message].string, tuple)
+            else [danish[message].string]
+        )
+        or danish[message].fuzzy
     ]
     assert untranslated == []
 
 
+def singular(message_id) -> str:
+    """A message's id; for a plural message, its singular."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
 def test_english_catalogue_covers_every_ui_string():
     english = catalogue("en")
-    assert extracted_messages() <= {message.id for message in english if message.id}
+    assert extracted_messages() <= {singular(message.id) for message in english if message.id}
 
 
 def test_extraction_finds_the_templates():

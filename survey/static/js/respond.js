@@ -103,7 +103,12 @@
   // What a switch user steps through: the answer choices, or else the page's buttons.
   function scanItems() {
     var all = choices();
-    return all.length ? all : Array.prototype.slice.call(root.querySelectorAll("form button"));
+    if (all.length) {
+      return all;
+    }
+    return Array.prototype.slice.call(root.querySelectorAll("form button")).filter(function (button) {
+      return !button.hidden;
+    });
   }
 
   function scanTo(index) {
