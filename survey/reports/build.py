@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 
@@ -348,6 +349,7 @@ def build_site_reports(
                     (now, before),
                     people,
                     hidden.get((instrument.key, score.id), frozenset()),
+                    k,
                 )
                 for score in instrument.scores
             ]
@@ -367,6 +369,7 @@ def _site_score(  # type: ignore[no-untyped-def]
     grouped: tuple[Grouped, Grouped],
     people: tuple[Grouped, Grouped],
     hidden: frozenset,
+    k: int,
 ) -> ScoreFigures:
     key = (instrument.key, score.id)
     round_, earlier_round = rounds
@@ -383,7 +386,6 @@ def _site_score(  # type: ignore[no-untyped-def]
     # The previous round was published under its own decision: show only what it showed.
     previous_estimate = shown((SITE, site.id, earlier_round.id), earlier) if earlier_round else None
     all_sites = shown((ALL, round_.id), everyone)
-    k = current_app.config["MIN_CELL"]
     return ScoreFigures(
         instrument=instrument,
         score_id=score.id,
@@ -462,13 +464,16 @@ def build_all_sites_report(
         instrument = registry.get(choice.instrument_key, choice.instrument_version)
         for score in instrument.scores:
             key = (instrument.key, score.id)
-            hidden_here = hidden.get(key, frozenset())
             values = per_site.get(key, {})
             everyone = [value for site_values in values.values() for value in site_values]
             bounds = score_range(instrument, score)
             children = instrument.respondent is Group.CHILD
             modes = {mode: mode for mode in per_mode.get(key, {}) if mode is not None}
             bands = {band: band for band in per_band.get(key, {}) if band is not None}
+            youngest_first = dict(
+                sorted(bands.items(), key=lambda entry: int(entry[0].split("-")[0]))
+            )
+            rows = partial(_rows, hidden=hidden.get(key, frozenset()), k=k, bounds=bounds)
             report.scores.append(
                 AllSitesScore(
                     instrument=instrument,
@@ -476,39 +481,15 @@ def build_all_sites_report(
                     label=score.label,
                     low=bounds[0],
                     high=bounds[1],
-                    sites=_rows(
-                        site_names,
-                        values,
-                        lambda site_id: (SITE, site_id, round_.id),
-                        hidden_here,
-                        k,
-                        bounds,
-                    ),
-                    total=_rows(
-                        {ALL: ""},
-                        {ALL: everyone},
-                        lambda _all: (ALL, round_.id),
-                        hidden_here,
-                        k,
-                        bounds,
-                    )[0],
-                    by_assistance=_rows(
-                        modes,
-                        per_mode.get(key, {}),
-                        lambda mode: (MODE, mode, round_.id),
-                        hidden_here,
-                        k,
-                        bounds,
+                    sites=rows(site_names, values, lambda site_id: (SITE, site_id, round_.id)),
+                    total=rows({ALL: ""}, {ALL: everyone}, lambda _all: (ALL, round_.id))[0],
+                    by_assistance=rows(
+                        modes, per_mode.get(key, {}), lambda mode: (MODE, mode, round_.id)
                     )
                     if children
                     else [],
-                    by_age_band=_rows(
-                        dict(sorted(bands.items(), key=lambda entry: int(entry[0].split("-")[0]))),
-                        per_band.get(key, {}),
-                        lambda band: (BAND, band, round_.id),
-                        hidden_here,
-                        k,
-                        bounds,
+                    by_age_band=rows(
+                        youngest_first, per_band.get(key, {}), lambda band: (BAND, band, round_.id)
                     )
                     if children
                     else [],

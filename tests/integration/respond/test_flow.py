@@ -187,12 +187,18 @@ def test_back_shows_the_answer_given_and_changing_it_does_not_duplicate(child_cl
     assert [(a.item_id, a.value) for a in answers] == [("cw_01", 1)]
 
 
-def test_branching_skips_and_marks_the_follow_up(child_client):
+def at_the_private_questions(child_client):
+    """A child who has started, with the adult stepped aside; return the client and
+    {item id: question index}."""
     client, _ = child_client()
-    submission = only_submission()
-    questions = {q.item.id: q.index for q in flow.questions(submission)}
+    questions = {q.item.id: q.index for q in flow.questions(only_submission())}
     db.session.commit()
     client.post(f"/respond/private/{questions['sc_01']}")
+    return client, questions
+
+
+def test_branching_skips_and_marks_the_follow_up(child_client):
+    client, questions = at_the_private_questions(child_client)
     client.post(f"/respond/q/{questions['sc_03']}", data={"choice": "1"})  # never afraid
     response = client.post(f"/respond/q/{questions['sc_03']}", data={"choice": "1"})
     db.session.expire_all()
@@ -365,11 +371,7 @@ def test_session_cookie_holds_no_code_and_changes_at_entry(client, field):
 
 
 def test_progress_never_grows_when_a_follow_up_appears(child_client):
-    client, _ = child_client()
-    submission = only_submission()
-    questions = {q.item.id: q.index for q in flow.questions(submission)}
-    db.session.commit()
-    client.post(f"/respond/private/{questions['sc_01']}")
+    client, questions = at_the_private_questions(child_client)
     before = client.get(f"/respond/q/{questions['sc_03']}").get_data(as_text=True)
     count = re.search(r"Spørgsmål (\d+) af (\d+)", before).groups()
     client.post(f"/respond/q/{questions['sc_03']}", data={"choice": "2"})  # afraid: follow-up
