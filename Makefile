@@ -30,7 +30,8 @@ run: translations
 	@echo "'$(BIN)/survey demo --reset' makes a new demo study, password and codes."
 	$(BIN)/survey run --host $(HOST) --port $(PORT)
 
-# Chromium for the browser tests; poppler (pdftoppm), PSPP and R that read what the app writes.
+# Chromium for the browser tests; poppler (pdftoppm), PSPP and R that read what the app writes;
+# espeak-ng, the local speech engine `survey instruments audio` records with.
 test-tools: $(BIN)/.installed-test
 	@if [ -x "$(CHROMIUM)" ]; then \
 		echo "Chromium: $(CHROMIUM)"; \
@@ -43,6 +44,7 @@ test-tools: $(BIN)/.installed-test
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v pspp >/dev/null || missing="$$missing pspp"; \
 	command -v Rscript >/dev/null || missing="$$missing r-base-core"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
