@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from survey.instruments.model import LADDER_STEPS, LANGUAGES, Instrument, Item, Ladder
+from survey.instruments.model import LADDER_STEPS, LANGUAGES, Instrument, Item, Ladder, Scale
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
 from survey.models.enums import AgeBand, Group
@@ -178,6 +178,8 @@ def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[
         for scale in scales:
             if any(point.picture is None for point in scale.points):
                 add(f"scale {scale.key} needs a picture on every choice for child layouts")
+            elif item.reverse and not _mirrors(scale):
+                add(f"reverse is set, but the faces of scale {scale.key} do not mirror")
         for band in item.text_by_age:
             if band not in item.age_bands:
                 add(f"text for age band {band.value}, which the item is not asked of")
@@ -244,6 +246,20 @@ def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:
     return problems
 
 
+def _mirrors(scale: Scale) -> bool:
+    """Tell whether the scale's faces read the same mirrored (face_1 <-> face_5, face_3 stays).
+
+    A reverse item shows its faces mirrored; faces for a one-sided amount (face_3 for "Lidt",
+    face_6 for "Rigtig meget") would then say the wrong thing.
+    """
+    faces = [point.picture or "" for point in scale.points]
+    if not all(face.startswith("face_") for face in faces):
+        return True  # count pictures are not mirrored
+    return all(
+        int(low[5:]) + int(high[5:]) == 6 for low, high in zip(faces, reversed(faces), strict=True)
+    )
+
+
 def _check_condition(instrument: Instrument, item: Item, earlier: list[str]) -> list[Problem]:
     condition = item.show_if
     if condition is None:
@@ -261,6 +277,15 @@ def _check_condition(instrument: Instrument, item: Item, earlier: list[str]) -> 
             )
         ]
     target = instrument.item(condition.item)
+    if target.private != item.private:
+        # Private questions are asked together, at the end: a follow-up must go with its question.
+        return [
+            _problem(
+                instrument,
+                item.id,
+                f"show_if on {target.id}: a follow-up must be private exactly when its question is",
+            )
+        ]
     if condition.codes:
         if target.ladder is not None:
             return [

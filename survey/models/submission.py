@@ -45,12 +45,16 @@ class Submission(Base):
     #: Choices per child item: the age band's default, or stepped down to 3 or 2 at setup.
     scale_steps: Mapped[int | None]
     read_aloud: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Read aloud only the question and its answers (not "Ved ikke" and "Vil ikke svare").
+    read_brief: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     text_size: Mapped[TextSize] = mapped_column(
         enum_type(TextSize), default=TextSize.NORMAL, server_default=TextSize.NORMAL.value
     )
     high_contrast: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Single-switch scanning: choices light up one after another.
     switch_scanning: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: Switch scanning says each control aloud as it lights up (auditory scanning).
+    scan_aloud: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
     #: The live respondent session's nonce (in its cookie too); None when no session is live.

@@ -119,13 +119,19 @@ def instruments(submission: Submission) -> list[Instrument]:
 
 
 def questions(submission: Submission) -> list[Question]:
-    """Return every question the participant may be asked, in order."""
+    """Return every question the participant may be asked, in order.
+
+    The private questions come last, together, so the adult looks away once and comes back
+    when the child calls. (``survey instruments check`` makes a follow-up as private as the
+    question it follows, so a follow-up always stays behind its question.)
+    """
     band = submission.participant.age_band
     items = [
         (instrument, item)
         for instrument in instruments(submission)
         for item in instrument.items_for(band)
     ]
+    items.sort(key=lambda pair: pair[1].private)  # stable: the order within each part stays
     return [Question(index, instrument, item) for index, (instrument, item) in enumerate(items)]
 
 

@@ -66,8 +66,12 @@ class SetupForm(FlaskForm):
         validators=[InputRequired()],
     )
     read_aloud = BooleanField(_l("Read each question aloud"))
+    read_brief = BooleanField(
+        _l("Read only the question and its answers (not \u201cI don't know\u201d and the like)")
+    )
     high_contrast = BooleanField(_l("High contrast"))
     switch_scanning = BooleanField(_l("Switch scanning: the choices light up one after another"))
+    scan_aloud = BooleanField(_l("Switch scanning: say each choice aloud as it lights up"))
 
 
 class ChoiceForm(FlaskForm):

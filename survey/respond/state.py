@@ -24,6 +24,8 @@ from survey.i18n import SESSION_KEY as LANGUAGE_KEY
 from survey.models import Submission
 
 KEY = "respondent"
+#: How this device reads aloud; kept after the session ends, so the goodbye page is read too.
+READING_KEY = "reading"
 
 
 def begin(submission: Submission) -> None:
@@ -40,6 +42,7 @@ def begin(submission: Submission) -> None:
     }
     if submission.language is not None:
         session[LANGUAGE_KEY] = submission.language.value
+    session[READING_KEY] = {"aloud": submission.read_aloud, "brief": submission.read_brief}
 
 
 def end(submission: Submission | None = None) -> None:

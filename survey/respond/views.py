@@ -111,8 +111,10 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
         form.text_size.data = submission.text_size.value
         form.language.data = (submission.language or submission.participant.language).value
         form.read_aloud.data = submission.read_aloud
+        form.read_brief.data = submission.read_brief
         form.high_contrast.data = submission.high_contrast
         form.switch_scanning.data = submission.switch_scanning
+        form.scan_aloud.data = submission.scan_aloud
     if form.validate_on_submit():
         flow.check_open(submission)
         submission.assistance_mode = AssistanceMode(form.assistance_mode.data)
@@ -121,8 +123,10 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
         submission.text_size = TextSize(form.text_size.data)
         submission.language = Language(form.language.data)
         submission.read_aloud = form.read_aloud.data
+        submission.read_brief = form.read_brief.data
         submission.high_contrast = form.high_contrast.data
         submission.switch_scanning = form.switch_scanning.data
+        submission.scan_aloud = form.scan_aloud.data
         db.session.commit()
         state.begin(submission)
         return redirect(url_for("respond.show_assent"), code=303)
@@ -373,6 +377,9 @@ def show_end(submission: Submission) -> str | Response:
         submission=submission,
         form=form,
         offer_talk=offer_talk,
+        # The private questions come last: the child calls the adult back from here.
+        call_back=flow.is_child(submission)
+        and any(question.item.private for question in flow.questions(submission)),
         helpline_name=current_app.config["HELPLINE_NAME"],
         helpline_number=current_app.config["HELPLINE_NUMBER"],
     )

@@ -177,6 +177,14 @@ def test_show_if_pointing_to_an_unknown_item(child_data, write_instrument, probl
     only_error(problems_of(), "tc_02", "show_if points to an unknown item (tc_77)")
 
 
+def test_follow_up_less_private_than_its_question(child_data, write_instrument, problems_of):
+    # Private questions are moved to the end together; the follow-up must move with them.
+    child_data["items"][0]["private"] = True
+    child_data["items"][1]["show_if"] = {"item": "tc_01", "above_lowest": True}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_02", "a follow-up must be private exactly when its question is")
+
+
 def test_show_if_code_not_on_the_scale(staff_data, write_instrument, problems_of):
     staff_data["items"][1]["show_if"] = {"item": "ts_01", "in": [9]}
     write_instrument(staff_data)
@@ -505,11 +513,18 @@ def test_wrong_types(child_data, write_instrument, problems_of, field):
     assert found[0].message.startswith(f"{field}:")
 
 
+def test_reverse_item_on_faces_that_do_not_mirror(child_data, write_instrument, problems_of):
+    # The amount faces run sad, neutral ... laughing: mirrored, "Lidt" (scared) would laugh.
+    child_data["items"][0]["reverse"] = True
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "the faces of scale faces5_amount do not mirror")
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
         ({"private": True}, "it is private"),
-        ({"reverse": True}, "it is negatively worded (reverse)"),
+        ({"reverse": True, "ladder": "frequency"}, "it is negatively worded (reverse)"),
         ({"ladder": "event"}, "it asks about events (violence or force)"),
     ],
 )

@@ -100,3 +100,29 @@ def test_item_ids_are_unique_and_stata_safe_across_instruments():
     names = [item.id for instrument in REGISTRY for item in instrument.items]
     assert len(names) == len(set(names))
     assert all(len(name) <= 32 and name.isidentifier() and name.islower() for name in names)
+
+
+#: What each face says, read off the drawings (sad brows and a deep frown ... laughing).
+FACE_MOOD = {"face_1": -2, "face_2": -1, "face_3": 0, "face_4": 1, "face_5": 2, "face_6": 3}
+
+
+def test_every_face_says_what_its_word_says():
+    scales = {key: scale for instrument in REGISTRY for key, scale in instrument.scales.items()}
+    faces = {key: scale for key, scale in scales.items() if key.startswith("faces")}
+    assert {"faces5_amount", "faces3_amount", "faces5_freq", "faces3_freq"} <= faces.keys()
+    for key, scale in faces.items():
+        pictures = [point.picture for point in scale.points]
+        if not all(picture.startswith("face_") for picture in pictures):
+            continue
+        moods = [FACE_MOOD[picture] for picture in pictures]
+        assert moods == sorted(set(moods)), key  # from less to more, no face twice
+        if key.endswith("_amount"):
+            # "Lidt", "Noget", "Ja, lidt" of something good: never a frown.
+            assert min(moods[1:]) >= 0, (key, pictures)
+    assert [point.picture for point in scales["faces5_amount"].points] == [
+        "face_1",
+        "face_3",
+        "face_4",
+        "face_5",
+        "face_6",
+    ]
