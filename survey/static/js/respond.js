@@ -48,67 +48,133 @@
     }, seconds * 1000);
   }
 
-  // --- Read aloud: the question and every choice, with the part being read highlighted.
-  function speakAll(button) {
-    var scope = button.closest("form") || root;
-    var audio = scope.querySelector(".item-audio");
-    if (audio) {
-      audio.play();
-      return;
+  // --- Read aloud: every part of the page marked data-read-target, one after the other, each
+  // highlighted while it is read. A recorded file (data-audio) is preferred to the device's
+  // voice; "brief" reading leaves out the parts marked data-read-target="extra".
+  var readGeneration = 0;
+  var playing = null;
+
+  function stopReading() {
+    readGeneration += 1;
+    if (window.speechSynthesis) {
+      window.speechSynthesis.cancel();
     }
+    if (playing) {
+      playing.pause();
+      playing = null;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll(".is-reading"), function (part) {
+      part.classList.remove("is-reading");
+    });
+  }
+
+  function speak(text, done) {
     if (!window.speechSynthesis) {
+      done();
       return;
     }
-    window.speechSynthesis.cancel();
     var lang = document.documentElement.lang;
     var voices = window.speechSynthesis.getVoices().filter(function (voice) {
       return voice.lang && voice.lang.toLowerCase().indexOf(lang) === 0;
     });
-    var parts = Array.prototype.slice.call(root.querySelectorAll("[data-read-target]"));
-    parts.forEach(function (part) {
-      // A choice is read by its label only, not by the number key beside it.
-      var label = part.querySelector(".choice__label");
-      var utterance = new SpeechSynthesisUtterance((label || part).textContent.trim().replace(/\s+/g, " "));
-      utterance.lang = lang === "da" ? "da-DK" : "en-GB";
-      if (voices.length) {
-        utterance.voice = voices[0];
+    var utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = lang === "da" ? "da-DK" : "en-GB";
+    if (voices.length) {
+      utterance.voice = voices[0];
+    }
+    utterance.onend = done;
+    utterance.onerror = done;
+    window.speechSynthesis.speak(utterance);
+  }
+
+  function play(url, text, done) {
+    var audio = new Audio(url);
+    var settled = false;
+    function once(next) {
+      if (!settled) {
+        settled = true;
+        next();
       }
-      utterance.onstart = function () {
-        part.classList.add("is-reading");
-      };
-      utterance.onend = function () {
-        part.classList.remove("is-reading");
-      };
-      window.speechSynthesis.speak(utterance);
+    }
+    playing = audio;
+    audio.onended = function () {
+      once(done);
+    };
+    audio.onerror = function () {
+      once(function () {
+        speak(text, done);
+      });
+    };
+    var started = audio.play();
+    if (started && started.catch) {
+      started.catch(function () {
+        once(function () {
+          speak(text, done);
+        });
+      });
+    }
+  }
+
+  function textOf(part) {
+    // A choice is read by its label only, not by the number key beside it.
+    var label = part.querySelector(".choice__label");
+    return (label || part).textContent.trim().replace(/\s+/g, " ");
+  }
+
+  function readOne(part, done) {
+    part.classList.add("is-reading");
+    function finished() {
+      part.classList.remove("is-reading");
+      done();
+    }
+    if (part.dataset.audio) {
+      play(part.dataset.audio, textOf(part), finished);
+    } else {
+      speak(textOf(part), finished);
+    }
+  }
+
+  function readParts(parts) {
+    stopReading();
+    var mine = readGeneration;
+    var next = 0;
+    (function step() {
+      if (mine === readGeneration && next < parts.length) {
+        readOne(parts[next++], step);
+      }
+    })();
+  }
+
+  function readTargets() {
+    var brief = root.dataset.readBrief === "1";
+    return Array.prototype.slice.call(root.querySelectorAll("[data-read-target]")).filter(function (part) {
+      return isShown(part) && !(brief && part.dataset.readTarget === "extra");
     });
+  }
+
+  function isShown(element) {
+    return !element.closest("[hidden]") && element.getClientRects().length > 0;
   }
 
   function setUpReadAloud() {
     var button = root.querySelector(".read-aloud");
-    var hasAudio = root.querySelector(".item-audio");
-    if (!button || !(window.speechSynthesis || hasAudio)) {
+    if (!button || !readTargets().length) {
       return;
     }
     button.hidden = false;
     if (root.dataset.readAloud === "1") {
-      speakAll(button);
+      readParts(readTargets());
     }
   }
 
-  // --- Switch scanning: choices light up one after another; Space moves on, Enter chooses.
+  // --- Switch scanning: every control lights up in turn, from the first answer choice; Space
+  // moves on, Enter chooses or presses. With scan_aloud the lit control is said aloud.
   function choices() {
     return Array.prototype.slice.call(root.querySelectorAll(".question .choice"));
   }
 
-  // What a switch user steps through: the answer choices, or else the page's buttons.
   function scanItems() {
-    var all = choices();
-    if (all.length) {
-      return all;
-    }
-    return Array.prototype.slice.call(root.querySelectorAll("form button")).filter(function (button) {
-      return !button.hidden;
-    });
+    return Array.prototype.slice.call(root.querySelectorAll(".choice, a[href], button")).filter(isShown);
   }
 
   function scanTo(index) {
@@ -120,6 +186,9 @@
       var current = all[(index + all.length) % all.length];
       current.classList.add("is-scanned");
       (current.querySelector("input") || current).focus();
+      if (root.dataset.scanAloud === "1") {
+        readParts([current]);
+      }
     }
   }
 
@@ -131,14 +200,16 @@
 
   function startScanning() {
     window.clearInterval(scanTimer);
-    if (root.dataset.scanning !== "1" || !scanItems().length) {
+    var all = scanItems();
+    if (root.dataset.scanning !== "1" || !all.length) {
       return;
     }
     var speed = root.querySelector(".scan-speed");
     if (speed) {
       speed.hidden = false;
     }
-    scanTo(0);
+    var first = choices()[0];
+    scanTo(first ? scanItems().indexOf(first) : 0);
     startTimer();
   }
 
@@ -312,6 +383,7 @@
   }
 
   function enhancePage(arrived) {
+    stopReading();
     resetSequence(arrived);
     var heading = root.querySelector("h1");
     if (heading) {
@@ -343,13 +415,13 @@
       return;
     }
     if (button.classList.contains("read-aloud")) {
-      speakAll(button);
+      readParts(readTargets());
     } else if (button.dataset.scan === "slower") {
       scanDelay = Math.min(scanDelay + 500, 5000);
-      startScanning();
+      startTimer();
     } else if (button.dataset.scan === "faster") {
       scanDelay = Math.max(scanDelay - 500, 500);
-      startScanning();
+      startTimer();
     }
   });
 
@@ -362,12 +434,12 @@
         event.preventDefault();
         scanTo(index + 1);
         startTimer(); // stepping by hand starts the wait for the next light anew
-      } else if (form && index >= 0 && event.target.closest(".choice")) {
+      } else if (form && index >= 0 && event.target.closest(".question .choice")) {
         event.preventDefault();
-        choices()[index].querySelector("input").checked = true;
+        scanItems()[index].querySelector("input").checked = true;
         form.requestSubmit();
       }
-      return; // Enter on a lit button presses it, as usual
+      return; // Enter on a lit button or link presses it, as usual
     }
     if (!form) {
       return;
