@@ -86,6 +86,7 @@ def test_switch_scanning_reaches_every_control_and_says_the_lit_one(page, live_s
     page.add_init_script(FAKE_SPEECH)
     enter_code(page, live_server, new_code(age_band=AgeBand.AGE_10_12))
     set_up(page, steps="3 svarmuligheder", extra=[SCANNING, SCAN_ALOUD])
+    expect(page.locator(".is-scanned")).to_have_text("Start")  # the script has lit it
     page.keyboard.press("Enter")  # "Start" is lit first
     expect(page.locator(".choice.is-scanned")).to_have_count(1)
     page.keyboard.press("Enter")  # the first question: "Nej", lit first
@@ -127,7 +128,9 @@ def test_key_presses_to_choose_stay_as_few_as_before(page, live_server, new_code
     # button comes first on the page): choosing the k-th of three takes k-1 steps and Enter.
     enter_code(page, live_server, new_code(age_band=AgeBand.AGE_10_12))
     set_up(page, steps="3 svarmuligheder", extra=[SCANNING])
-    page.keyboard.press("Enter")
+    expect(page.locator(".is-scanned")).to_have_text("Start")  # the script has lit it
+    page.keyboard.press("Enter")  # "Start": a page load; the loop must not read the old page
+    expect(page.locator("form.question")).to_be_visible()
     lit_position = """() => [...document.querySelectorAll(
         ".choices:not(.choices--missing) .choice")].findIndex((c) => c.matches(".is-scanned"))"""
     presses = []

@@ -145,8 +145,11 @@ def test_switch_user_completes_with_space_and_enter_only(page, live_server, live
         steps="2 svarmuligheder: ja eller nej",
         extra=["Kontakt-scanning: svarene lyser op et ad gangen"],
     )
+    expect(page.locator(".is-scanned")).to_have_text("Start")  # the script has lit it
     page.keyboard.press("Enter")  # "Start" is lit first
-    answered = relit = 0
+    # A page load: wait for it, or the loop reads the old page's heading (a rare flake once).
+    expect(page.locator("form.question")).to_be_visible()
+    answered = 0
     while True:
         heading = page.locator("h1").inner_text()
         if heading == "Tak, fordi du svarede!":
@@ -155,12 +158,6 @@ def test_switch_user_completes_with_space_and_enter_only(page, live_server, live
             expect(page.locator(".choice.is-scanned")).to_have_count(1)
             lit = page.locator(".choice.is-scanned .choice__label")
             for _step in range(8):  # step with Space until "Ja" is lit
-                if lit.count() == 0:
-                    # Seen about once in ten full runs, cause not found: no choice is lit
-                    # after a step. A switch user presses again, which lights the first one.
-                    relit += 1
-                    page.keyboard.press("Space")
-                    expect(page.locator(".choice.is-scanned")).to_have_count(1)
                 if lit.inner_text() == "Ja":
                     break
                 page.keyboard.press("Space")
@@ -171,7 +168,6 @@ def test_switch_user_completes_with_space_and_enter_only(page, live_server, live
     assert result["status"] == "completed"
     assert set(result["scales"]) <= {"faces2", "faces2_event"}
     assert answered >= 20
-    assert relit <= 2
 
 
 def test_child_pauses_and_resumes_where_they_stopped(page, live_server, new_code):
