@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Placeholder secrets for development only; ``validate`` refuses them in production.
 DEV_SECRET_KEY = "dev-secret-key-not-for-production"  # noqa: S105
 DEV_PSEUDONYM_KEY = "dev-pseudonym-key-not-for-production"
+#: Placeholder address for accessibility feedback; a deployment sets its own.
+PLACEHOLDER_ACCESSIBILITY_EMAIL = "tilgaengelighed@tryg.example"
 
 ENVIRONMENTS = ("development", "test", "production")
 LANGUAGES = ("da", "en")
 MIN_SECRET_LENGTH = 32
 MIN_CELL_FLOOR = 3
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{5,20}")
 
 
 class ConfigError(Exception):
@@ -76,6 +81,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "CODE_FAILURES_PER_HOUR": _integer(env, "CODE_FAILURES_PER_HOUR", 300),
         "HELPLINE_NAME": env.get("HELPLINE_NAME", "BørneTelefonen"),
         "HELPLINE_NUMBER": env.get("HELPLINE_NUMBER", "116 111"),
+        "ACCESSIBILITY_CONTACT_EMAIL": (
+            env.get("ACCESSIBILITY_CONTACT_EMAIL") or PLACEHOLDER_ACCESSIBILITY_EMAIL
+        ),
+        "ACCESSIBILITY_CONTACT_PHONE": env.get("ACCESSIBILITY_CONTACT_PHONE") or None,
     }
 
 
@@ -120,6 +129,7 @@ def validate(config: dict[str, Any] | Any) -> None:
             raise ConfigError(f"{name} must be a positive number of seconds.")
     if config["CODE_FAILURES_PER_HOUR"] < 1:
         raise ConfigError("CODE_FAILURES_PER_HOUR must be at least 1.")
+    _validate_accessibility_contact(config)
     if environment == "production":
         _validate_production_secrets(config)
 
@@ -135,6 +145,20 @@ def _validate_database_url(url: str) -> None:
         raise ConfigError(f"DATABASE_URL is not a valid database URL ({hint}).") from None
     if parsed.get_backend_name() not in SUPPORTED_DATABASES:
         raise ConfigError(f"DATABASE_URL must point to SQLite or PostgreSQL ({hint}).")
+
+
+def _validate_accessibility_contact(config: dict[str, Any] | Any) -> None:
+    email = config.get("ACCESSIBILITY_CONTACT_EMAIL")
+    if not email or not _EMAIL.fullmatch(email):
+        raise ConfigError(
+            "ACCESSIBILITY_CONTACT_EMAIL must be an e-mail address, e.g. web@kommune.dk."
+        )
+    phone = config.get("ACCESSIBILITY_CONTACT_PHONE")
+    if phone is not None and not _PHONE.fullmatch(phone):
+        raise ConfigError(
+            "ACCESSIBILITY_CONTACT_PHONE must be a phone number of digits and spaces, "
+            "e.g. 33 12 34 56 or +45 33 12 34 56."
+        )
 
 
 def _validate_production_secrets(config: dict[str, Any] | Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey.forms import SurveyForm
 from survey.models.participant import LABEL_MAX_LENGTH
 from survey.passwords import MIN_PASSWORD_LENGTH
 
@@ -50,14 +50,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SurveyForm):
     """Sign-in with e-mail address and password."""
 
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
 
 
-class StudyForm(FlaskForm):
+class StudyForm(SurveyForm):
     """A study's name and short name."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -71,7 +71,7 @@ class StudyForm(FlaskForm):
     )
 
 
-class SiteForm(FlaskForm):
+class SiteForm(SurveyForm):
     """A site taking part in a study."""
 
     name = StringField(_l("Name of the institution"), validators=[DataRequired(), Length(max=200)])
@@ -79,7 +79,7 @@ class SiteForm(FlaskForm):
     region = StringField(_l("Municipality or region"), validators=[Optional(), Length(max=80)])
 
 
-class RoundForm(FlaskForm):
+class RoundForm(SurveyForm):
     """A round: name, dates, and the instruments each group answers."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
@@ -94,11 +94,11 @@ class RoundForm(FlaskForm):
             raise ValidationError(_l("The round cannot close before it opens."))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SurveyForm):
     """A button that changes something (only the CSRF token is needed)."""
 
 
-class ParticipantsForm(FlaskForm):
+class ParticipantsForm(SurveyForm):
     """Register several participants of one kind at once."""
 
     group = SelectField(
@@ -181,7 +181,7 @@ class ParticipantsForm(FlaskForm):
                 raise ValidationError(_l("A label must not contain a CPR number or a date."))
 
 
-class UserForm(FlaskForm):
+class UserForm(SurveyForm):
     """Create or change a user."""
 
     email = EmailField(

@@ -104,13 +104,13 @@ def save_site(
     return site
 
 
-def instrument_choices(registry: Registry, group: Group) -> list[tuple[str, str]]:
-    """Return (``key@version``, label) of every instrument version for a group."""
+def instrument_choices(registry: Registry, group: Group, language: str) -> list[tuple[str, str]]:
+    """Return (``key@version``, label) of every instrument version for a group, titled in
+    ``language`` (the page's)."""
     return [
         (
             instrument.ref,
-            f"{instrument.title['da']} / {instrument.title['en']} "
-            f"({instrument.key}, v{instrument.version})",
+            f"{instrument.title[language]} ({instrument.key}, v{instrument.version})",
         )
         for instrument in registry
         if instrument.respondent is group

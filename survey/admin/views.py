@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
+from survey import i18n
 from survey.admin import bp
 from survey.admin.access import (
     ALL_ROLES,
@@ -87,8 +88,9 @@ def create_study_view() -> str | Response:
 def _round_form(study: Study, round_: Round | None = None, formdata: object = None) -> RoundForm:
     registry = get_registry()
     form = RoundForm(formdata=formdata) if formdata is not None else RoundForm(obj=round_)
-    form.child_instruments.choices = choices(instrument_choices(registry, Group.CHILD))
-    form.staff_instruments.choices = choices(instrument_choices(registry, Group.STAFF))
+    language = i18n.select_locale()
+    form.child_instruments.choices = choices(instrument_choices(registry, Group.CHILD, language))
+    form.staff_instruments.choices = choices(instrument_choices(registry, Group.STAFF, language))
     if formdata is None and round_ is not None:
         form.child_instruments.data = [
             f"{c.instrument_key}@{c.instrument_version}"

@@ -1,11 +1,11 @@
 """The export form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
 from survey.admin.forms import choices
 from survey.exports.service import FORMATS
+from survey.forms import SurveyForm
 
 FORMAT_LABELS = {
     "csv-long": _l("CSV, one row per answer"),
@@ -21,7 +21,7 @@ FORMAT_LABELS = {
 }
 
 
-class ExportForm(FlaskForm):
+class ExportForm(SurveyForm):
     """What to export, and in which format."""
 
     round_id = SelectField(_l("Round"), validate_choice=True)
@@ -36,7 +36,7 @@ class ExportForm(FlaskForm):
     export_format = SelectField(_l("Format"), choices=choices(list(FORMAT_LABELS.items())))
     language = SelectField(
         _l("Language of labels and codebook"),
-        choices=choices([("da", "Dansk"), ("en", "English")]),
+        choices=choices([("da", _l("Danish")), ("en", _l("English"))]),
         default="da",
     )
     small_group_ok = BooleanField(

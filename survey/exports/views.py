@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, send_file, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from survey import i18n
 from survey.admin.access import STUDY_ROLES, get_study, requires
 from survey.admin.forms import choices
 from survey.exports.dataset import Filters, participant_count
@@ -30,8 +31,10 @@ def _form(study: Study) -> ExportForm:
     )
     keys = sorted({choice.instrument_key for r in study.rounds for choice in r.instruments})
     registry = get_registry()
+    language = i18n.select_locale()
     form.instrument.choices = choices(
-        [("", _("All questionnaires"))] + [(key, registry.latest(key).title["da"]) for key in keys]
+        [("", _("All questionnaires"))]
+        + [(key, registry.latest(key).title[language]) for key in keys]
     )
     return form
 

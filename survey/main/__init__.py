@@ -1,4 +1,5 @@
-"""Blueprint ``main``: the start page, the language switcher and shared static assets."""
+"""Blueprint ``main``: the start page, the accessibility statement, the language switcher and
+shared static assets."""
 
 from flask import Blueprint
 

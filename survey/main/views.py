@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, abort, redirect, render_template, request, send_from_directory, session
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from survey import i18n
 from survey.fonts import FONT_DIRECTORY
-from survey.main import bp
+from survey.main import accessibility, bp
 from survey.main.forms import LanguageForm
 
 #: Font files are immutable per package version, so browsers may keep them for a year.
@@ -20,6 +29,13 @@ FONT_MAX_AGE = 365 * 24 * 3600
 def show_start() -> str:
     """Show the start page that explains the platform."""
     return render_template("main/start.html")
+
+
+@bp.get("/tilgaengelighed")
+def show_accessibility() -> str:
+    """Show the accessibility statement (tilgængelighedserklæring) that the law asks for."""
+    facts = accessibility.statement(current_app.config, request.url_root)
+    return render_template("main/accessibility.html", statement=facts)
 
 
 @bp.post("/language")

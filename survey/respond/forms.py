@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from survey.admin.forms import ActionForm, choices
+from survey.forms import SurveyForm
 
 __all__ = ["ActionForm", "ChoiceForm", "CodeForm", "SetupForm"]
 
+#: The languages a child can answer in, each named in itself.
+AUTONYMS = {
+    "da": Markup('<span lang="da">Dansk</span>'),
+    "en": Markup('<span lang="en">English</span>'),
+}
 
-class CodeForm(FlaskForm):
+
+class CodeForm(SurveyForm):
     """The access code, as typed or prefilled from a code card."""
 
     code = StringField(
@@ -20,7 +27,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class SetupForm(FlaskForm):
+class SetupForm(SurveyForm):
     """The adult chooses how the child answers and sees the questions."""
 
     assistance_mode = RadioField(
@@ -62,7 +69,8 @@ class SetupForm(FlaskForm):
     )
     language = RadioField(
         _l("Language"),
-        choices=choices([("da", "Dansk"), ("en", "English")]),
+        # Named in itself and marked so, that a screen reader pronounces each in its language.
+        choices=choices(list(AUTONYMS.items())),
         validators=[InputRequired()],
     )
     read_aloud = BooleanField(_l("Read each question aloud"))
@@ -74,7 +82,7 @@ class SetupForm(FlaskForm):
     scan_aloud = BooleanField(_l("Switch scanning: say each choice aloud as it lights up"))
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(SurveyForm):
     """One question's answer: a code of the scale, ``dont_know`` or ``refused``."""
 
     choice = StringField(

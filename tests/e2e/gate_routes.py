@@ -119,6 +119,7 @@ def _coordinator(ids: DemoIds) -> dict[str, object]:
 
 ROUTES: dict[str, Route] = {
     "main.show_start": Route((ANONYMOUS, *SIGNED_IN)),
+    "main.show_accessibility": Route((ANONYMOUS, *SIGNED_IN)),
     "admin.login": Route((ANONYMOUS,)),  # signed in, it forwards to the home page
     # A coordinator is forwarded to their own site.
     "admin.show_home": Route(SIGNED_IN),
@@ -139,6 +140,9 @@ ROUTES: dict[str, Route] = {
     "reports.download_all_sites_report": Route(
         (ADMINISTRATOR, EVALUATOR), _closed_round, kind="pdf"
     ),
+    # The same reports as web pages (reportlab's PDFs are not tagged).
+    "reports.show_site_report": Route((ADMINISTRATOR, EVALUATOR), _closed_round_site),
+    "reports.show_all_sites_report": Route((ADMINISTRATOR, EVALUATOR), _closed_round),
     "respond.enter_code": Route((ANONYMOUS, *RESPONDENT_ROLES)),
     "respond.setup": Route(CHILD_ROLES),
     "respond.show_assent": Route(CHILD_ROLES),
@@ -155,6 +159,7 @@ ROUTES: dict[str, Route] = {
 #: Roles the access rules allow that the gate does not open the route in, with the reason.
 NOT_OPENED = {
     ("reports.download_site_report", COORDINATOR): "only for a released round; the demo has none",
+    ("reports.show_site_report", COORDINATOR): "only for a released round; the demo has none",
 }
 
 

@@ -89,7 +89,7 @@ def test_bad_user_input_is_a_form_error(sign_in, world):
         ),
         (
             {"email": "x@example.org", "role": "admin", "password": "short"},
-            "Field must be between 12 and 1000 characters long.",
+            "Feltet skal have mellem 12 og 1000 tegn.",
         ),
         (
             {"email": "x@example.org", "role": "admin", "password": ""},
@@ -101,7 +101,7 @@ def test_bad_user_input_is_a_form_error(sign_in, world):
         ),
         (
             {"email": "x@example.org", "role": "owner", "password": "another long password"},
-            "Not a valid choice",
+            "Det er ikke et gyldigt valg.",
         ),
     ]
     users_before = db.session.scalar(sa.select(sa.func.count()).select_from(User))

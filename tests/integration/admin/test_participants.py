@@ -74,10 +74,10 @@ def test_staff_are_registered_without_age_band(sign_in, world):
         ({"count": "100000"}, "Registrér mellem 1 og 200 ad gangen."),
         ({"count": ""}, "Skriv, hvor mange deltagere der skal registreres."),
         ({"count": "-3"}, "Registrér mellem 1 og 200 ad gangen."),
-        ({"age_band": "4-5"}, "Not a valid choice"),
+        ({"age_band": "4-5"}, "Det er ikke et gyldigt valg."),
         ({"age_band": ""}, "Vælg børnenes aldersgruppe."),
         ({"group": "staff", "age_band": "6-9"}, "Medarbejdere har ingen aldersgruppe."),
-        ({"group": "parent"}, "Not a valid choice"),
+        ({"group": "parent"}, "Det er ikke et gyldigt valg."),
         (
             {"count": "2", "labels": "Stue 1"},
             "Skriv én betegnelse pr. deltager: 1 betegnelser til 2 deltagere.",

@@ -404,3 +404,12 @@ def test_progress_never_grows_when_a_follow_up_appears(child_client):
     after = client.get(f"/respond/q/{questions['sc_06']}").get_data(as_text=True)
     assert re.search(r"Spørgsmål (\d+) af (\d+)", after).groups() == count
     assert count[0] == count[1]  # the last question, and its follow-up, both say "N af N"
+
+
+def test_code_page_without_a_valid_token_says_so_in_danish(make_app, field):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/respond/", data={"code": field.codes["young"]})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Siden har været åben længe, så den skal sendes igen." in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 0
