@@ -31,7 +31,8 @@ run: translations
 	$(BIN)/survey run --host $(HOST) --port $(PORT)
 
 # Chromium for the browser tests; poppler (pdftoppm), PSPP and R that read what the app writes;
-# espeak-ng, the local speech engine `survey instruments audio` records with.
+# espeak-ng, the local speech engine `survey instruments audio` records with, and LAME, which
+# encodes its recordings as MP3.
 test-tools: $(BIN)/.installed-test
 	@if [ -x "$(CHROMIUM)" ]; then \
 		echo "Chromium: $(CHROMIUM)"; \
@@ -45,6 +46,7 @@ test-tools: $(BIN)/.installed-test
 	command -v pspp >/dev/null || missing="$$missing pspp"; \
 	command -v Rscript >/dev/null || missing="$$missing r-base-core"; \
 	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v lame >/dev/null || missing="$$missing lame"; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi

@@ -1,4 +1,4 @@
-"""``survey instruments``: check files, print the codebook, lock the wording of versions.
+"""``survey instruments``: check files, print the codebook, lock the wording, record audio.
 
 These commands work without a running app, so a broken instrument can still be checked.
 """
@@ -14,8 +14,10 @@ from survey.config import from_environment
 from survey.instruments import instrument_folders
 from survey.instruments.checks import readability
 from survey.instruments.codebook import render_html, render_markdown
-from survey.instruments.loader import load_path, load_registry
+from survey.instruments.loader import load_folder, load_path, load_registry
 from survey.instruments.lock import lock_wording
+from survey.instruments.model import LANGUAGES
+from survey.instruments.recorder import RecordingError, find_tools, record_folder
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
@@ -76,3 +78,48 @@ def lock_command(folder: Path | None) -> None:
         sys.exit(2)
     added = lock_wording(target, instruments)
     click.echo(f"Locked {', '.join(added)}." if added else "Every version was already locked.")
+
+
+@instruments_group.command("audio")
+@click.option("--instrument", "key", help="Record only this instrument's texts.")
+@click.option("--language", type=click.Choice(LANGUAGES), help="Record only this language.")
+@click.option("--force", is_flag=True, help="Record again the files this command made.")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+def audio_command(
+    key: str | None, language: str | None, force: bool, folders: tuple[Path, ...]
+) -> None:
+    """Record each text the question page reads aloud into the folder's audio/ with espeak-ng.
+
+    FOLDERS default to the shipped folder and INSTRUMENTS_PATH. A second run renders nothing.
+    """
+    try:
+        tools = find_tools()
+    except RecordingError as error:
+        click.echo(f"Error: {error}.", err=True)
+        sys.exit(1)
+    paths = _default_paths(folders)
+    loaded = []
+    for folder in paths:
+        instruments, problems = load_folder(folder)
+        if any(problem.is_error for problem in problems):
+            click.echo(f"Error: fix {folder} first; run 'survey instruments check'.", err=True)
+            sys.exit(2)
+        selected = [i for i in instruments if key is None or i.key == key]
+        if selected:
+            loaded.append((folder, instruments, selected))
+    if not loaded:
+        click.echo(f"Error: no instrument {key!r} in {', '.join(map(str, paths))}.", err=True)
+        sys.exit(2)
+    languages = (language,) if language else LANGUAGES
+    for folder, instruments, selected in loaded:
+        try:
+            summary = record_folder(folder, instruments, selected, languages, tools, force)
+        except RecordingError as error:
+            click.echo(f"Error: {folder}: {error}.", err=True)
+            sys.exit(1)
+        for name in summary.left:
+            click.echo(f"{folder}: no text uses audio/{name} any more; delete it if unneeded.")
+        click.echo(
+            f"{folder}: {summary.rendered} rendered, {summary.kept} kept, "
+            f"{summary.removed} removed."
+        )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from marshmallow import ValidationError
 
-from survey.instruments import checks, lock
+from survey.instruments import checks, lock, recorded
 from survey.instruments.model import Instrument, Ladder, Scale
 from survey.instruments.problems import Problem
 from survey.instruments.schema import (
@@ -86,6 +87,7 @@ def load_folder(folder: Path) -> tuple[list[Instrument], list[Problem]]:
             Problem(str(folder), None, f"holds no instrument files ({INSTRUMENT_GLOB})")
         )
     problems += lock.check_wording_lock(folder, instruments)
+    problems += recorded.unrecorded(folder, instruments)
     return instruments, problems
 
 
@@ -104,11 +106,13 @@ def _load_files(folder: Path, paths: list[Path]) -> tuple[list[Instrument], list
     if not library_file.exists():
         library_file = BUILTIN_FOLDER / SCALES_FILE
     shared_scales, shared_ladders = _load_library(library_file, problems)
+    recordings, audio_problems = recorded.read_manifest(folder)
+    problems += audio_problems
     instruments = []
     for path in paths:
         instrument = load_file(path, shared_scales, shared_ladders, problems)
         if instrument is not None:
-            instruments.append(instrument)
+            instruments.append(replace(instrument, recordings=recordings or {}))
     return instruments, problems
 
 

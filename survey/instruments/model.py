@@ -181,6 +181,9 @@ class Instrument:
     items: tuple[Item, ...]
     scores: tuple[Score, ...]
     path: Path | None = None
+    #: Recorded speech of the folder (``audio/manifest.json``): language → exact text → file
+    #: name in the folder's ``audio/``; ``survey instruments audio`` makes and updates it.
+    recordings: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:
@@ -193,6 +196,14 @@ class Instrument:
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def recording(self, language: str, text: str) -> str | None:
+        """Return the file name (in the folder's ``audio/``) that speaks ``text``, if any."""
+        return self.recordings.get(language, {}).get(text)
+
+    def has_recording(self, name: str) -> bool:
+        """Tell whether ``name`` is a recording listed for this instrument's folder."""
+        return any(name in by_text.values() for by_text in self.recordings.values())
 
     def items_for(self, age_band: AgeBand | None) -> tuple[Item, ...]:
         """Return the items asked of a respondent in the given age band (all, for staff)."""

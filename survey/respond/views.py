@@ -3,6 +3,8 @@ respond.js only enhances them (saving in the background, reading aloud, scanning
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     abort,
     current_app,
@@ -19,6 +21,8 @@ from werkzeug.wrappers.response import Response
 
 from survey import audit, throttle
 from survey.extensions import csrf, db, limiter
+from survey.instruments.model import Instrument
+from survey.instruments.recorded import AUDIO_FOLDER
 from survey.models import (
     AssistanceMode,
     Language,
@@ -207,12 +211,17 @@ def _question_page(
     steps = [q for q in flow.questions(submission) if q.item.show_if is None]
     steps = [q for q in steps if flow.is_shown(q, given)]
     position = max(0, sum(q.index <= question.index for q in steps) - 1)
+    language = submission.language.value
+    text = question.item.text_for(language, submission.participant.age_band)
+    recording_url = _recording_url(question.instrument, language)
     page = render_template(
         "respond/question.html",
         submission=submission,
         question=question,
         scale=flow.scale_for(submission, question),
-        text=question.item.text_for(submission.language.value, submission.participant.age_band),
+        text=text,
+        heading_audio=_heading_audio(question, language, text) or recording_url(text),
+        recording_url=recording_url,
         chosen=chosen,
         form=form or ChoiceForm(formdata=None),
         previous=flow.previous_index(submission, question.index),
@@ -221,6 +230,36 @@ def _question_page(
         answered=sum(flow.has_answer(q, given) for q in steps),
     )
     return page, status
+
+
+def _heading_audio(question: flow.Question, language: str, text: str) -> str | None:
+    # An item's own audio file (``audio:`` in its YAML) speaks its main text; an age band's
+    # own text is spoken by the folder's recordings.
+    item = question.item
+    if not item.audio.get(language) or text != item.text[language]:
+        return None
+    instrument = question.instrument
+    return url_for(
+        "respond.get_audio",
+        key=instrument.key,
+        version=instrument.version,
+        item_id=item.id,
+        language=language,
+    )
+
+
+def _recording_url(instrument: Instrument, language: str) -> Callable[[str], str | None]:
+    """Return a function giving the URL of the recording that speaks a text (None if none)."""
+
+    def url(text: str) -> str | None:
+        name = instrument.recording(language, text)
+        if name is None:
+            return None
+        return url_for(
+            "respond.get_recording", key=instrument.key, version=instrument.version, name=name
+        )
+
+    return url
 
 
 @bp.post("/q/<int:index>")
@@ -413,3 +452,19 @@ def get_audio(
     except KeyError:
         abort(404)
     return send_from_directory(instrument.path.parent, relative)  # type: ignore[union-attr]
+
+
+@bp.get("/audio/<key>/<int:version>/<name>")
+@state.needs_submission
+def get_recording(submission: Submission, key: str, version: int, name: str) -> Response:
+    """Serve a recorded text (a question or an answer) listed in its folder's manifest."""
+    from survey.instruments import get_registry
+
+    try:
+        instrument = get_registry().get(key, version)
+    except KeyError:
+        abort(404)
+    # Only names the manifest lists, which are plain file names in the folder's audio/.
+    if instrument.path is None or not instrument.has_recording(name):
+        abort(404)
+    return send_from_directory(instrument.path.parent / AUDIO_FOLDER, name)

@@ -37,6 +37,8 @@ EXCLUDED = {
     "main.get_font": "font files are not pages",
     # An item's recorded speech (an audio file), played by the question page.
     "respond.get_audio": "recorded audio files are not pages",
+    # The recordings `survey instruments audio` makes, played by the question page.
+    "respond.get_recording": "recorded audio files are not pages",
 }
 
 #: Templates that are no page of the app (every other template must be seen by the gate).

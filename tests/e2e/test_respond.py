@@ -314,6 +314,11 @@ Object.defineProperty(window, "speechSynthesis", {value: {
     if (utterance.onend) utterance.onend();
   },
 }});
+// No recording plays here, so the page falls back to the voice recorded above.
+window.Audio = class {
+  play() { return Promise.reject(new Error("no recordings here")); }
+  pause() {}
+};
 """
 
 
