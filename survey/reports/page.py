@@ -33,6 +33,7 @@ from survey.reports.pdf import (
     _score_heading,
     _too_few,
     child_sentence,
+    reading_guide,
 )
 from survey.reports.stats import Estimate
 
@@ -95,7 +96,7 @@ def site_page(report: SiteReport) -> ReportPage:
             study=report.study.name,
             round=report.round.name,
             made_on=report.generated_on.isoformat(),
-            reading=_reading(report.min_cell),
+            reading=reading_guide(report.min_cell),
             response=_site_response(report),
             scores=[_site_score(report, figures) for figures in report.scores],
             items=_item_sections(report),
@@ -126,35 +127,10 @@ def all_sites_page(report: AllSitesReport) -> ReportPage:
             study=report.study.name,
             round=report.round.name,
             made_on=report.generated_on.isoformat(),
-            reading=_reading(report.min_cell),
+            reading=reading_guide(report.min_cell),
             response=response,
             scores=[_all_sites_score(report, score) for score in report.scores],
         )
-
-
-def _reading(min_cell: int) -> list[str]:
-    """Return the paragraphs on how to read the report, word for word as in the PDF."""
-    return [
-        _(
-            "Each score is the average of the answers on the scale given beside it, which "
-            "also says whether a higher score is better or worse. The line around each "
-            "average shows where the true average most likely lies: a 95 % interval "
-            "(Student's t), cut at the ends of the scale. With few answers it is wide."
-        ),
-        _(
-            "A change since the last round is only called a change when it is larger than this "
-            "uncertainty; otherwise the report says “no reliable change”. Where at least "
-            "as many of the same people as we show answered both rounds, the change is the "
-            "average of each person's own change (and says so); otherwise the two rounds' "
-            "groups are compared."
-        ),
-        _(
-            "To protect each person, no figure is shown that rests on fewer than %(k)s "
-            "answers; sometimes a second figure is hidden too, so the first cannot be "
-            "worked out.",
-            k=min_cell,
-        ),
-    ]
 
 
 def _figure(estimate: Estimate | None, protected: bool) -> str:

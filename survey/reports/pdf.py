@@ -202,33 +202,31 @@ def _cover(report: SiteReport | AllSitesReport, styles: dict, title: str) -> lis
         ),
         Paragraph(_("Made on %(date)s", date=report.generated_on.isoformat()), styles["body"]),
         Paragraph(_("How to read this report"), styles["h1"]),
-        Paragraph(
-            _(
-                "Each score is the average of the answers on the scale given beside it, which "
-                "also says whether a higher score is better or worse. The line around each "
-                "average shows where the true average most likely lies: a 95 % interval "
-                "(Student's t), cut at the ends of the scale. With few answers it is wide."
-            ),
-            styles["body"],
+        *(Paragraph(text, styles["body"]) for text in reading_guide(report.min_cell)),
+    ]
+
+
+def reading_guide(min_cell: int) -> list[str]:
+    """Return the paragraphs on how to read a report (the PDF's and the web page's)."""
+    return [
+        _(
+            "Each score is the average of the answers on the scale given beside it, which "
+            "also says whether a higher score is better or worse. The line around each "
+            "average shows where the true average most likely lies: a 95 % interval "
+            "(Student's t), cut at the ends of the scale. With few answers it is wide."
         ),
-        Paragraph(
-            _(
-                "A change since the last round is only called a change when it is larger than this "
-                "uncertainty; otherwise the report says “no reliable change”. Where at least "
-                "as many of the same people as we show answered both rounds, the change is the "
-                "average of each person's own change (and says so); otherwise the two rounds' "
-                "groups are compared."
-            ),
-            styles["body"],
+        _(
+            "A change since the last round is only called a change when it is larger than this "
+            "uncertainty; otherwise the report says “no reliable change”. Where at least "
+            "as many of the same people as we show answered both rounds, the change is the "
+            "average of each person's own change (and says so); otherwise the two rounds' "
+            "groups are compared."
         ),
-        Paragraph(
-            _(
-                "To protect each person, no figure is shown that rests on fewer than %(k)s "
-                "answers; sometimes a second figure is hidden too, so the first cannot be "
-                "worked out.",
-                k=report.min_cell,
-            ),
-            styles["body"],
+        _(
+            "To protect each person, no figure is shown that rests on fewer than %(k)s "
+            "answers; sometimes a second figure is hidden too, so the first cannot be "
+            "worked out.",
+            k=min_cell,
         ),
     ]
 
