@@ -7,7 +7,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from survey.instruments.model import LADDER_STEPS, LANGUAGES, Instrument, Item, Ladder, Scale
+from survey.instruments.model import (
+    LADDER_STEPS,
+    LANGUAGES,
+    Instrument,
+    Item,
+    Ladder,
+    Scale,
+    Score,
+)
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
 from survey.models.enums import AgeBand, Group
@@ -361,7 +369,31 @@ def _check_scores(instrument: Instrument) -> list[Problem]:
             problems.append(
                 _problem(instrument, score.id, "score mixes items on scales with different ranges")
             )
+        problems += _check_score_ages(instrument, score, item_ids)
     return problems
+
+
+def _check_score_ages(instrument: Instrument, score: Score, item_ids: set[str]) -> list[Problem]:
+    """A score compares like with like: its items are asked of the same age bands, or the
+    score says it is age-specific (else a site's change mixes with a change in age mix)."""
+    bands = {
+        item_id: instrument.item(item_id).age_bands
+        for item_id in score.items
+        if item_id in item_ids
+    }
+    if score.age_specific or len(set(bands.values())) <= 1:
+        return []
+    widest = max(bands.values(), key=len)
+    narrower = sorted(item_id for item_id, asked in bands.items() if asked != widest)
+    names = ", ".join(band.value for band in bands[narrower[0]])
+    return [
+        _problem(
+            instrument,
+            score.id,
+            f"score items are asked of different age bands ({narrower[0]} only of {names}); "
+            "build it from items asked at every age, or mark it age_specific: true",
+        )
+    ]
 
 
 def _resolvable(instrument: Instrument, item: Item) -> bool:

@@ -159,6 +159,12 @@ def render_markdown(registry: Registry) -> str:
                 f"{score.method} of "
                 f"{', '.join(score.items)}; at least {score.min_answered:.0%} answered; "
                 f"range {score_entry.low:g}–{score_entry.high:g}; higher is {score.higher_is}"
+                + (
+                    "; age-specific: some age bands are not asked all its items, so compare it "
+                    "within an age band"
+                    if score.age_specific
+                    else ""
+                )
             )
     return "\n".join(lines).rstrip() + "\n"
 

@@ -164,6 +164,9 @@ class Score:
     min_answered: float
     #: "better" or "worse": what a higher score means (for codebooks and readers).
     higher_is: str = "better"
+    #: Built from items some age bands are not asked, so it compares only within an age
+    #: band; without this flag every item of a score must be asked of the same age bands.
+    age_specific: bool = False
 
 
 @dataclass(frozen=True)

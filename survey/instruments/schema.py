@@ -138,6 +138,7 @@ class ScoreSchema(_Strict):
     method = fields.String(required=True, validate=validate.OneOf(["mean", "sum"]))
     higher_is = fields.String(required=True, validate=validate.OneOf(["better", "worse"]))
     items = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    age_specific = fields.Boolean(load_default=False)
     min_answered = fields.Float(
         load_default=0.5,
         validate=validate.Range(

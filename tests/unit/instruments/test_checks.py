@@ -177,6 +177,17 @@ def test_show_if_pointing_to_an_unknown_item(child_data, write_instrument, probl
     only_error(problems_of(), "tc_02", "show_if points to an unknown item (tc_77)")
 
 
+def test_score_over_items_asked_of_different_ages(child_data, write_instrument, problems_of):
+    # A site's change between rounds would mix with a change in its children's ages.
+    child_data["items"][1]["age_bands"] = ["10-12", "13-18"]
+    child_data["scores"][0]["items"] = ["tc_01", "tc_02"]
+    write_instrument(child_data)
+    only_error(problems_of(), child_data["scores"][0]["id"], "(tc_02 only of 10-12, 13-18)")
+    child_data["scores"][0]["age_specific"] = True
+    write_instrument(child_data)
+    assert errors(problems_of()) == []
+
+
 def test_follow_up_less_private_than_its_question(child_data, write_instrument, problems_of):
     # Private questions are moved to the end together; the follow-up must move with them.
     child_data["items"][0]["private"] = True
@@ -247,6 +258,7 @@ def test_long_child_items_give_warnings_only(child_data, write_instrument, probl
 def test_text_for_an_age_band_the_item_skips(child_data, write_instrument, problems_of):
     child_data["items"][0]["age_bands"] = ["13-18"]
     child_data["items"][0]["text_by_age"] = {"6-9": {"da": "Er du glad?", "en": "Are you happy?"}}
+    child_data["scores"][0]["age_specific"] = True  # only the text is at fault here
     write_instrument(child_data)
     only_error(problems_of(), "tc_01", "text for age band 6-9, which the item is not asked of")
 

@@ -34,6 +34,10 @@ def test_markdown_documents_missing_codes_and_score_rules():
     assert "`cw_wellbeing` — Trivsel / Wellbeing: mean of cw_01" in markdown
     assert "at least 60% answered; range 1–5" in markdown
     assert "`ss_force` — Magtanvendelse / Use of force: sum of ss_05" in markdown
+    # The v1 child scores are built from different items at different ages; the codebook says so.
+    lines = {line.split("`")[1]: line for line in markdown.splitlines() if line.startswith("- `")}
+    age_specific = sorted(name for name, line in lines.items() if "age-specific" in line)
+    assert age_specific == ["ci_inclusion", "cw_safety", "cw_wellbeing", "sc_situations"]
 
 
 def test_html_holds_every_item_and_is_escaped():
