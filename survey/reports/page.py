@@ -28,10 +28,10 @@ from survey.reports.pdf import (
     _assistance_label,
     _count,
     _estimate_text,
-    _number,
     _protected,
     _score_heading,
     _too_few,
+    change_words,
     child_sentence,
     reading_guide,
 )
@@ -155,20 +155,6 @@ def _site_response(report: SiteReport) -> Table:
     )
 
 
-def _change(figures: ScoreFigures) -> str:
-    """Return the change since the last round as the PDF words it."""
-    if figures.change is None:
-        return "–"
-    if figures.change.reliable:
-        text = _number(figures.change.difference, signed=True)
-    else:
-        text = _("no reliable change")
-    if figures.change.paired_n is None:
-        return text
-    same = _("(the same %(n)s people)", n=figures.change.paired_n)
-    return f"{text} {same}"
-
-
 def _site_score(report: SiteReport, figures: ScoreFigures) -> Section:
     """One score: the table the PDF prints, which also holds every number of its dot chart."""
     heading = _score_heading(figures, report.language)
@@ -179,7 +165,7 @@ def _site_score(report: SiteReport, figures: ScoreFigures) -> Section:
     rows = (
         Row(
             report.site.name,
-            (_figure(figures.site, figures.site_complement), _change(figures)),
+            (_figure(figures.site, figures.site_complement), change_words(figures)),
         ),
         Row(_("All sites"), (_figure(figures.all_sites, figures.all_sites_complement), "")),
         Row(_("This site, last round"), (previous, "")),

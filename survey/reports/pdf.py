@@ -304,7 +304,8 @@ def _previous_text(report: SiteReport, figures: ScoreFigures, styles: dict) -> o
     return _figure_text(figures.previous, figures.previous_complement, styles)
 
 
-def _change_text(figures: ScoreFigures, styles: dict) -> object:
+def change_words(figures: ScoreFigures) -> str:
+    """Return the change since the last round in words (the PDF's and the web page's)."""
     if figures.change is None:
         return "–"
     if figures.change.reliable:
@@ -314,7 +315,14 @@ def _change_text(figures: ScoreFigures, styles: dict) -> object:
     if figures.change.paired_n is None:
         return text
     same = _("(the same %(n)s people)", n=figures.change.paired_n)
-    return Paragraph(f"{text} {same}", styles["cell"])
+    return f"{text} {same}"
+
+
+def _change_text(figures: ScoreFigures, styles: dict) -> object:
+    text = change_words(figures)
+    if figures.change is None or figures.change.paired_n is None:
+        return text
+    return Paragraph(text, styles["cell"])  # the longer text wraps in its cell
 
 
 def _scores(report: SiteReport, styles: dict) -> list:
