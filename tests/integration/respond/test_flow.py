@@ -30,12 +30,20 @@ def answer_count():
 
 
 def answer_all(
-    client, location, pick=lambda html: re.findall(r'name="choice" value="(-?\d+)"', html)[0]
+    client,
+    location,
+    pick=lambda html: re.findall(r'name="choice" value="(-?\d+)"', html)[0],
+    screens=None,
 ):
-    """Answer every question the ordinary way until the end page; return the pages seen."""
+    """Answer every question the ordinary way until the end page; return the pages seen.
+
+    The look-away screens passed on the way are added to ``screens``, if given.
+    """
     seen = []
     while location.startswith("/respond/q/") or location.startswith("/respond/private/"):
         if location.startswith("/respond/private/"):
+            if screens is not None:
+                screens.append(location)
             location = client.post(location).headers["Location"]
             continue
         page = client.get(location)
@@ -175,16 +183,7 @@ def test_private_questions_are_one_run_at_the_end_and_the_adult_is_called_back(c
     # instrument order they would be three runs (three look-away screens).
     assert privacy == sorted(privacy) and privacy.count(True) >= 8
     screens = []
-    while location.startswith(("/respond/q/", "/respond/private/")):
-        if location.startswith("/respond/private/"):
-            screens.append(location)
-            location = client.post(location).headers["Location"]
-            continue
-        page = client.get(location)
-        if page.status_code == 303:
-            location = page.headers["Location"]
-            continue
-        location = client.post(location, data={"choice": "1"}).headers["Location"]
+    _seen, location = answer_all(client, location, screens=screens)
     assert len(screens) == 1
     call_back = "Nu kan du kalde på den voksne igen."
     end = client.get(location).get_data(as_text=True)
