@@ -12,12 +12,7 @@ from survey.config import (
     from_environment,
     validate,
 )
-from survey.demo_answers import assign_instruments
-from survey.extensions import db
-from survey.instruments import get_registry
 from survey.main.accessibility import STATEMENT_DATE, SUPERVISOR_URL
-from survey.models import AgeBand, Group, Round, Site, Study
-from survey.participants import register_participants
 
 #: The parts of Digitaliseringsstyrelsen's template after the commitment, in its order.
 SECTIONS = ["compliance", "not-accessible", "preparation", "feedback", "enforcement"]
@@ -70,26 +65,9 @@ def test_statement_in_english(make_app):
     assert html.findtext(".//h2") == "Compliance status"
 
 
-@pytest.fixture
-def child_question(app) -> str:
-    """Create an open round with a child; return the code."""
-    study = Study(slug="statement", name="Statement study")
-    site = Site(name="Lyngbo")
-    study.sites.append(site)
-    round_ = Round(name="follow-up")
-    study.rounds.append(round_)
-    db.session.add(study)
-    db.session.flush()
-    assign_instruments(round_, get_registry())
-    round_.open()
-    code = register_participants(site, Group.CHILD, 1, age_band=AgeBand.AGE_10_12)[0].code
-    db.session.commit()
-    return code
-
-
-def test_every_kind_of_page_links_to_the_statement_in_its_footer(make_app, child_question):
+def test_every_kind_of_page_links_to_the_statement_in_its_footer(make_app, field):
     client = make_app().test_client()
-    client.post("/respond/", data={"code": child_question})
+    client.post("/respond/", data={"code": field.codes["teen"]})
     setup = {"assistance_mode": "alone", "layout": "faces", "scale_steps": "5"}
     setup |= {"text_size": "normal", "language": "da"}
     client.post("/respond/setup", data=setup)

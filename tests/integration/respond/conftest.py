@@ -1,50 +1,8 @@
-"""An open round with the shipped instruments, and participants whose codes we know."""
+"""Setting a child up and starting, on the open round of the `field` fixture."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-
-from survey.demo_answers import assign_instruments
-from survey.extensions import db
-from survey.instruments import get_registry
-from survey.models import AgeBand, Group, Layout, Round, Site, Study
-from survey.participants import register_participants
-
-
-@dataclass
-class Field:
-    """The round and one code per kind of participant."""
-
-    study: Study
-    round: Round
-    site: Site
-    codes: dict[str, str]
-
-
-@pytest.fixture
-def field(app) -> Field:
-    """Create a study with an open round and a young child, a teenager and a member of staff."""
-    study = Study(slug="field", name="Field study")
-    site = Site(name="Lyngbo")
-    study.sites.append(site)
-    round_ = Round(name="follow-up")
-    study.rounds.append(round_)
-    db.session.add(study)
-    db.session.flush()
-    assign_instruments(round_, get_registry())
-    round_.open()
-    codes = {
-        "young": register_participants(
-            site, Group.CHILD, 1, age_band=AgeBand.AGE_6_9, layout=Layout.FACES
-        )[0].code,
-        "teen": register_participants(site, Group.CHILD, 1, age_band=AgeBand.AGE_13_18)[0].code,
-        "staff": register_participants(site, Group.STAFF, 1)[0].code,
-    }
-    db.session.commit()
-    return Field(study, round_, site, codes)
-
 
 SETUP = {
     "assistance_mode": "reading_help",
