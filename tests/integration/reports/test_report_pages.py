@@ -13,17 +13,16 @@ import sqlalchemy as sa
 
 from survey.extensions import db
 from survey.models import (
-    Answer,
     AuditEvent,
     Group,
     Participant,
     Round,
     Submission,
-    SubmissionStatus,
     User,
 )
 from tests.conftest import missing
 from tests.integration.conftest import COORDINATOR, EVALUATOR
+from tests.integration.reports.test_reports import support_mean
 
 #: A score or a change with one decimal, as the Danish report writes it: 3,4 or +0,5.
 DANISH_DECIMAL = re.compile(r"[+-]?\d+,\d")
@@ -101,27 +100,6 @@ def rows(table) -> dict[str, list[str]]:
         ]
         for row in table.findall("tbody/tr")
     }
-
-
-def support_mean(site, round_) -> tuple[float, int]:
-    """The staff support score (mean of sw_04 and sw_05, both required), computed by hand."""
-    per_person: dict[int, list[int]] = {}
-    answers = db.session.execute(
-        sa.select(Submission.id, Answer.value)
-        .join(Answer)
-        .join(Participant)
-        .where(
-            Submission.round_id == round_.id,
-            Submission.status == SubmissionStatus.COMPLETED,
-            Participant.site_id == site.id,
-            Answer.item_id.in_(["sw_04", "sw_05"]),
-            Answer.value.is_not(None),
-        )
-    )
-    for submission_id, value in answers:
-        per_person.setdefault(submission_id, []).append(value)
-    scores = [sum(values) / 2 for values in per_person.values() if len(values) == 2]
-    return sum(scores) / len(scores), len(scores)
 
 
 def leave_three_staff(site, round_) -> None:
