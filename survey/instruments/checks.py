@@ -16,6 +16,7 @@ from survey.instruments.model import (
     Scale,
     Score,
 )
+from survey.instruments.lock import wording_fingerprints
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
 from survey.models.enums import AgeBand, Group
@@ -71,6 +72,15 @@ def _check_scales(instrument: Instrument) -> list[Problem]:
         if duplicates:
             problems.append(
                 _problem(instrument, None, f"scale {scale.key}: duplicate code {duplicates[0]}")
+            )
+        counts = [point.count for point in scale.points if point.count is not None]
+        if counts and (len(counts) < len(scale.points) or counts != sorted(set(counts))):
+            problems.append(
+                _problem(
+                    instrument,
+                    None,
+                    f"scale {scale.key}: give a count on every choice, rising from choice to choice",
+                )
             )
     for ladder in instrument.ladders.values():
         messages = _ladder_rungs(instrument, ladder)
@@ -200,7 +210,7 @@ def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[
 
 def _check_child_page(instrument: Instrument, item: Item) -> list[Problem]:
     """The children's page shows only kind, positively worded questions that are not private."""
-    if not item.child_page:
+    if not item.feedback_page:
         return []
     reasons = []
     if instrument.respondent is not Group.CHILD:
@@ -212,7 +222,7 @@ def _check_child_page(instrument: Instrument, item: Item) -> list[Problem]:
     pictures = [point.picture or "" for point in instrument.reference_scale(item).points]
     if any(picture.startswith("count_") for picture in pictures):
         reasons.append("it asks about events (violence or force)")
-    return [_problem(instrument, item.id, f"child_page is set, but {reason}") for reason in reasons]
+    return [_problem(instrument, item.id, f"feedback_page is set, but {reason}") for reason in reasons]
 
 
 def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:
@@ -346,54 +356,108 @@ def _check_scores(instrument: Instrument) -> list[Problem]:
                 _problem(instrument, score.id, f"score name {variable} is already taken")
             )
         seen.add(score.id)
-        ranges = set()
-        for item_id in score.items:
-            if item_id not in item_ids:
-                problems.append(
-                    _problem(instrument, score.id, f"score refers to unknown item {item_id!r}")
-                )
-                continue
-            item = instrument.item(item_id)
-            if _resolvable(instrument, item):
-                reference = instrument.reference_scale(item)
-                if not reference.ordinal:
-                    problems.append(
-                        _problem(
-                            instrument,
-                            score.id,
-                            f"item {item_id} has a nominal scale and cannot be scored",
-                        )
-                    )
-                ranges.add((min(reference.codes), max(reference.codes)))
-        if len(ranges) > 1:
-            problems.append(
-                _problem(instrument, score.id, "score mixes items on scales with different ranges")
-            )
-        problems += _check_score_ages(instrument, score, item_ids)
+        unknown = [i for i in (*score.items, score.per or "") if i and i not in item_ids]
+        problems += [
+            _problem(instrument, score.id, f"score refers to unknown item {item_id!r}")
+            for item_id in unknown
+        ]
+        known = [instrument.item(i) for i in score.items if i in item_ids]
+        resolvable = [item for item in known if _resolvable(instrument, item)]
+        messages = (
+            _count_score(instrument, score, resolvable)
+            if score.method in ("any", "count")
+            else _scale_score(instrument, score, resolvable)
+        )
+        messages += _score_ages(instrument, score, known)
+        problems += [_problem(instrument, score.id, message) for message in messages]
+    problems += _nested_scores(instrument)
     return problems
 
 
-def _check_score_ages(instrument: Instrument, score: Score, item_ids: set[str]) -> list[Problem]:
-    """A score compares like with like: its items are asked of the same age bands, or the
-    score says it is age-specific (else a site's change mixes with a change in age mix)."""
-    bands = {
-        item_id: instrument.item(item_id).age_bands
-        for item_id in score.items
-        if item_id in item_ids
-    }
-    if score.age_specific or len(set(bands.values())) <= 1:
-        return []
-    widest = max(bands.values(), key=len)
-    narrower = sorted(item_id for item_id, asked in bands.items() if asked != widest)
-    names = ", ".join(band.value for band in bands[narrower[0]])
-    return [
-        _problem(
-            instrument,
-            score.id,
-            f"score items are asked of different age bands ({narrower[0]} only of {names}); "
-            "build it from items asked at every age, or mark it age_specific: true",
-        )
+def _scale_score(instrument: Instrument, score: Score, items: list[Item]) -> list[str]:
+    """A mean or sum: ordinal items on scales of one range, no denominator."""
+    messages = [
+        f"item {item.id} has a nominal scale and cannot be scored"
+        for item in items
+        if not instrument.reference_scale(item).ordinal
     ]
+    ranges = {
+        (min(scale.codes), max(scale.codes))
+        for scale in (instrument.reference_scale(item) for item in items)
+    }
+    if len(ranges) > 1:
+        messages.append("score mixes items on scales with different ranges")
+    if score.per is not None:
+        messages.append(f"'per' needs method: count, not {score.method}")
+    return messages
+
+
+def _count_score(instrument: Instrument, score: Score, items: list[Item]) -> list[str]:
+    """Events: every item's (reference) choices are count bands starting at none."""
+    messages = [
+        f"item {item.id} needs a count on every choice of {instrument.reference_scale(item).key} "
+        "(the number of events each band stands for, starting at 0)"
+        for item in items
+        if not _counts_from_zero(instrument.reference_scale(item))
+    ]
+    if score.per is None or score.per not in {item.id for item in instrument.items}:
+        return messages
+    if score.method != "count":
+        messages.append(f"'per' needs method: count, not {score.method}")
+    denominator = instrument.item(score.per)
+    if score.per in score.items:
+        messages.append(f"'per' item {score.per} cannot also be one of the score's items")
+    elif not _resolvable(instrument, denominator) or not instrument.reference_scale(
+        denominator
+    ).counts:
+        messages.append(f"'per' item {score.per} needs a count on every choice of its scale")
+    elif denominator.show_if is not None:
+        messages.append(f"'per' item {score.per} must be asked of everyone (no show_if)")
+    return messages
+
+
+def _counts_from_zero(scale: Scale) -> bool:
+    return scale.counts and scale.points[0].count == 0
+
+
+def _score_ages(instrument: Instrument, score: Score, items: list[Item]) -> list[str]:
+    """A score compares like with like: every item is asked of every age band it covers
+    (else a site's change would mix with a change in its age mix)."""
+    if instrument.respondent is not Group.CHILD:
+        return [] if score.age_bands == tuple(AgeBand) else ["staff scores have no age bands"]
+    if score.as_released:
+        return []
+    for item in items:
+        missing = [band.value for band in score.age_bands if band not in item.age_bands]
+        if missing:
+            covered = ", ".join(band.value for band in score.age_bands)
+            return [
+                f"item {item.id} is not asked of {', '.join(missing)}, but the score covers "
+                f"{covered}; build it from items asked at each of its ages, set its age_bands, "
+                "or mark it as_released: true (released versions only)"
+            ]
+    return []
+
+
+def _nested_scores(instrument: Instrument) -> list[Problem]:
+    """No score contains another of its kind: a change in one would show up twice. (The
+    share with an event, the estimated count and the rate per shift are three kinds.)"""
+    problems = []
+    for outer in (score for score in instrument.scores if not score.as_released):
+        for inner in instrument.scores:
+            if (
+                inner is not outer
+                and (inner.method, inner.per) == (outer.method, outer.per)
+                and set(inner.items) <= set(outer.items)
+            ):
+                problems.append(
+                    _problem(
+                        instrument,
+                        outer.id,
+                        f"score contains every item of score {inner.id}; keep scores apart",
+                    )
+                )
+    return problems
 
 
 def _resolvable(instrument: Instrument, item: Item) -> bool:
@@ -450,6 +514,53 @@ def _check_readability(instrument: Instrument) -> list[Problem]:
     return problems
 
 
+def _meaning(instrument: Instrument, item: Item) -> tuple:
+    """What an item's variable means: wording and scales, direction, who is asked, when."""
+    return (
+        wording_fingerprints(instrument)[item.id],
+        item.reverse,
+        item.age_bands,
+        item.show_if,
+    )
+
+
+def _versions_agree(instruments: list[Instrument]) -> list[Problem]:
+    """A variable name means one thing in every version of an instrument: an item or score
+    that changes gets a new name, so exports can put the versions' answers side by side."""
+    problems = []
+    first: dict[tuple[str, str], tuple[Instrument, tuple]] = {}
+    for instrument in sorted(instruments, key=lambda i: (i.key, i.version)):
+        defined = [(item.id, _meaning(instrument, item)) for item in instrument.items] + [
+            (f"{instrument.prefix}_{score.id}", _score_meaning(score))
+            for score in instrument.scores
+        ]
+        for name, meaning in defined:
+            earlier, earlier_meaning = first.setdefault(
+                (instrument.key, name), (instrument, meaning)
+            )
+            if earlier_meaning != meaning:
+                problems.append(
+                    Problem(
+                        str(instrument.path),
+                        name,
+                        f"means something else in {earlier.ref}; a changed item or score "
+                        "needs a new name",
+                    )
+                )
+    return problems
+
+
+def _score_meaning(score: Score) -> tuple:
+    return (
+        score.method,
+        score.items,
+        score.per,
+        score.age_bands,
+        score.min_answered,
+        score.higher_is,
+    )
+
+
 def check_collection(instruments: list[Instrument]) -> list[Problem]:
     """Return problems between instruments: duplicate versions, shared names, session length."""
     problems = []
@@ -467,6 +578,7 @@ def check_collection(instruments: list[Instrument]) -> list[Problem]:
                 problems.append(
                     Problem(str(instrument.path), variable, f"variable name also used by {owner}")
                 )
+    problems += _versions_agree(instruments)
     newest: dict[str, Instrument] = {}
     for instrument in instruments:
         if (

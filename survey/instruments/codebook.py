@@ -159,14 +159,27 @@ def render_markdown(registry: Registry) -> str:
                 f"{score.method} of "
                 f"{', '.join(score.items)}; at least {score.min_answered:.0%} answered; "
                 f"range {score_entry.low:g}–{score_entry.high:g}; higher is {score.higher_is}"
-                + (
-                    "; age-specific: some age bands are not asked all its items, so compare it "
-                    "within an age band"
-                    if score.age_specific
-                    else ""
-                )
+                + "".join(_cautions(entry.instrument, score))
             )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _cautions(instrument: Instrument, score: Score) -> list[str]:
+    """Return what a reader must know of a score released before the like-with-like rules."""
+    if not score.as_released:
+        return []
+    cautions = []
+    if len({instrument.item(item_id).age_bands for item_id in score.items}) > 1:
+        cautions.append(
+            "; age-specific: some age bands are not asked all its items, so compare it "
+            "within an age band"
+        )
+    cautions += [
+        f"; holds every item of {instrument.prefix}_{inner.id}, so the two move together"
+        for inner in instrument.scores
+        if inner is not score and set(inner.items) < set(score.items)
+    ]
+    return cautions
 
 
 def _meaning(instrument: Instrument, item: Item, scale: Scale, code: int) -> str:

@@ -32,6 +32,9 @@ class Point:
     label: Text
     #: Name of the picture shown in child layouts (e.g. ``face_5``), if any.
     picture: str | None = None
+    #: For a count band ("2-3 gange"): the number of events it stands for in estimates
+    #: (declared, e.g. its midpoint); None where the choice is no count.
+    count: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,15 @@ class Scale:
     def codes(self) -> tuple[int, ...]:
         """Return the codes of the choices in order."""
         return tuple(point.code for point in self.points)
+
+    def count_of(self, code: int) -> float | None:
+        """Return the declared number of events of the choice with ``code`` (None: none)."""
+        return next(point.count for point in self.points if point.code == code)
+
+    @property
+    def counts(self) -> bool:
+        """Tell whether every choice declares a number of events (a scale of count bands)."""
+        return all(point.count is not None for point in self.points)
 
     def label_of(self, code: int, language: str) -> str:
         """Return the label of the choice with ``code``."""
@@ -140,7 +152,7 @@ class Item:
     private: bool = False
     #: May be shown on the children's page of a feedback report (positively worded, not
     #: private, not about violent events; ``survey instruments check`` enforces it).
-    child_page: bool = False
+    feedback_page: bool = False
     audio: Text = field(default_factory=dict)
     image: str | None = None
     show_if: Condition | None = None
@@ -152,9 +164,18 @@ class Item:
         return self.text[language]
 
 
+#: How a score is built from its items (``scoring`` computes them):
+#: ``mean`` and ``sum`` (prorated) of the answers after reverse coding; ``any``: 1 when at
+#: least one item's answer is above its lowest choice (an event happened), else 0, so its
+#: mean is the share with at least one event; ``count``: the estimated number of events,
+#: the sum of the declared counts of the answers' bands, optionally ``per`` the declared
+#: count of another item's answer (events per shift worked).
+SCORE_METHODS = ("mean", "sum", "any", "count")
+
+
 @dataclass(frozen=True)
 class Score:
-    """A scale score: the mean or (prorated) sum of items, after reverse coding."""
+    """A scale score built from items (see ``SCORE_METHODS``)."""
 
     id: str
     label: Text
@@ -164,9 +185,14 @@ class Score:
     min_answered: float
     #: "better" or "worse": what a higher score means (for codebooks and readers).
     higher_is: str = "better"
-    #: Built from items some age bands are not asked, so it compares only within an age
-    #: band; without this flag every item of a score must be asked of the same age bands.
-    age_specific: bool = False
+    #: The age bands whose children the score compares (all: a core score; 10-12 and 13-18:
+    #: an extended one). Every item must be asked of each of them, unless ``as_released``.
+    age_bands: tuple[AgeBand, ...] = tuple(AgeBand)
+    #: Released before the like-with-like rules: its items may differ by age band (so it
+    #: compares only within an age band) and it may hold every item of another score.
+    as_released: bool = False
+    #: For ``count``: the item whose answer's declared count divides the sum (e.g. shifts).
+    per: str | None = None
 
 
 @dataclass(frozen=True)

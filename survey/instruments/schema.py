@@ -16,6 +16,7 @@ from marshmallow import (
 
 from survey.instruments.model import (
     LANGUAGES,
+    SCORE_METHODS,
     CommonVariable,
     Condition,
     Item,
@@ -58,6 +59,7 @@ class PointSchema(_Strict):
     code = fields.Integer(required=True, strict=True)
     label = Translated(required=True)
     picture = fields.String(validate=IDENTIFIER)
+    count = fields.Float(validate=validate.Range(min=0))
 
     @post_load
     def make(self, data: dict, **_kwargs: Any) -> Point:
@@ -107,7 +109,7 @@ class ItemSchema(_Strict):
     )
     reverse = fields.Boolean(load_default=False)
     private = fields.Boolean(load_default=False)
-    child_page = fields.Boolean(load_default=False)
+    feedback_page = fields.Boolean(load_default=False)
     audio = fields.Dict(
         keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String()
     )
@@ -135,10 +137,14 @@ class ScoreSchema(_Strict):
 
     id = fields.String(required=True, validate=IDENTIFIER)
     label = Translated(required=True)
-    method = fields.String(required=True, validate=validate.OneOf(["mean", "sum"]))
+    method = fields.String(required=True, validate=validate.OneOf(SCORE_METHODS))
     higher_is = fields.String(required=True, validate=validate.OneOf(["better", "worse"]))
     items = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
-    age_specific = fields.Boolean(load_default=False)
+    age_bands = fields.List(
+        fields.String(validate=validate.OneOf(AGE_BANDS)), validate=validate.Length(min=1)
+    )
+    as_released = fields.Boolean(load_default=False)
+    per = fields.String()
     min_answered = fields.Float(
         load_default=0.5,
         validate=validate.Range(
@@ -148,6 +154,8 @@ class ScoreSchema(_Strict):
 
     @post_load
     def make(self, data: dict, **_kwargs: Any) -> Score:
+        if "age_bands" in data:
+            data["age_bands"] = tuple(AgeBand(band) for band in data["age_bands"])
         return Score(**{**data, "items": tuple(data["items"])})
 
 

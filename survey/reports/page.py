@@ -256,7 +256,7 @@ def _child_statements(report: SiteReport) -> list[str]:
     fit = [
         distribution
         for distribution in report.items
-        if distribution.item.child_page
+        if distribution.item.feedback_page
         and not distribution.hidden
         and len(distribution.labels)
         == len(distribution.instrument.reference_scale(distribution.item).points)

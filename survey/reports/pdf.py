@@ -438,7 +438,7 @@ def _child_page(report: SiteReport, styles: dict) -> list:
     fit = [
         d
         for d in report.items
-        if d.item.child_page
+        if d.item.feedback_page
         and not d.hidden
         and len(d.labels) == len(d.instrument.reference_scale(d.item).points)
     ]

@@ -380,7 +380,7 @@ def test_children_page_shows_only_kind_questions_and_true_words(app, demo):
     page = " ".join(child_page_text(report).split())
     assert page.startswith("Det er det, I har fortalt os")
     shown = [d for d in report.items if d.item.text["da"] in page]
-    assert shown and all(d.item.child_page for d in shown)
+    assert shown and all(d.item.feedback_page for d in shown)
     for distribution in report.items:  # nothing private, negative or about violence
         item = distribution.item
         if item.private or item.reverse or distribution.instrument.key == "situations_child":

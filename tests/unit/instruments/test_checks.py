@@ -182,8 +182,23 @@ def test_score_over_items_asked_of_different_ages(child_data, write_instrument, 
     child_data["items"][1]["age_bands"] = ["10-12", "13-18"]
     child_data["scores"][0]["items"] = ["tc_01", "tc_02"]
     write_instrument(child_data)
-    only_error(problems_of(), child_data["scores"][0]["id"], "(tc_02 only of 10-12, 13-18)")
-    child_data["scores"][0]["age_specific"] = True
+    only_error(
+        problems_of(),
+        child_data["scores"][0]["id"],
+        "item tc_02 is not asked of 6-9, but the score covers 6-9, 10-12, 13-18",
+    )
+    # An extended score for the older children compares like with like.
+    child_data["scores"][0]["items"] = ["tc_02"]
+    child_data["scores"][0]["age_bands"] = ["10-12", "13-18"]
+    write_instrument(child_data)
+    assert errors(problems_of()) == []
+    child_data["scores"][0]["age_bands"] = ["6-9", "10-12"]
+    write_instrument(child_data)
+    only_error(problems_of(), child_data["scores"][0]["id"], "tc_02 is not asked of 6-9,")
+    # A score released before the rule keeps loading, marked as such.
+    child_data["scores"][0]["items"] = ["tc_01", "tc_02"]
+    del child_data["scores"][0]["age_bands"]
+    child_data["scores"][0]["as_released"] = True
     write_instrument(child_data)
     assert errors(problems_of()) == []
 
@@ -258,7 +273,7 @@ def test_long_child_items_give_warnings_only(child_data, write_instrument, probl
 def test_text_for_an_age_band_the_item_skips(child_data, write_instrument, problems_of):
     child_data["items"][0]["age_bands"] = ["13-18"]
     child_data["items"][0]["text_by_age"] = {"6-9": {"da": "Er du glad?", "en": "Are you happy?"}}
-    child_data["scores"][0]["age_specific"] = True  # only the text is at fault here
+    child_data["scores"][0]["as_released"] = True  # only the text is at fault here
     write_instrument(child_data)
     only_error(problems_of(), "tc_01", "text for age band 6-9, which the item is not asked of")
 
@@ -509,8 +524,16 @@ def test_new_version_is_free_to_change_wording(child_data, write_instrument, pro
     child_data["version"] = 2
     child_data["items"][0]["text"]["da"] = "Er du rigtig glad?"
     write_instrument(child_data)
+    # A variable name means one thing in every version: the changed item needs a new name.
+    only_error(problems_of(), "tc_01", "means something else in test_child@1")
+    child_data["items"][0]["id"] = "tc_09"
+    child_data["scores"][0]["items"] = ["tc_09", "tc_02"]
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_mood", "means something else in test_child@1")
+    child_data["scores"][0]["id"] = "mood2"
+    write_instrument(child_data)
     problems = problems_of()
-    # Two versions share variable names by design: only the lock and the session cap matter.
+    # Unchanged items keep their names and share a column with version 1 in exports.
     assert errors(problems) == []
     locked = json.loads((tmp_path / WORDING_LOCK).read_text())
     assert list(locked) == ["test_child@1"]
@@ -543,12 +566,110 @@ def test_reverse_item_on_faces_that_do_not_mirror(child_data, write_instrument, 
 def test_children_page_items_must_be_kind(
     child_data, write_instrument, problems_of, change, reason
 ):
-    child_data["items"][0].update({"child_page": True, **change})
+    child_data["items"][0].update({"feedback_page": True, **change})
     write_instrument(child_data)
-    only_error(problems_of(), "tc_01", f"child_page is set, but {reason}")
+    only_error(problems_of(), "tc_01", f"feedback_page is set, but {reason}")
 
 
 def test_staff_items_are_never_on_the_children_page(staff_data, write_instrument, problems_of):
-    staff_data["items"][0]["child_page"] = True
+    staff_data["items"][0]["feedback_page"] = True
     write_instrument(staff_data)
-    only_error(problems_of(), "ts_01", "child_page is set, but it is not a child item")
+    only_error(problems_of(), "ts_01", "feedback_page is set, but it is not a child item")
+
+
+def event_score(method: str, **extra) -> dict:
+    return {
+        "id": "events",
+        "label": {"da": "Hændelser", "en": "Events"},
+        "method": method,
+        "higher_is": "worse",
+        "items": ["ts_02"],
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("method", ["any", "count"])
+def test_event_scores_need_count_bands(staff_data, write_instrument, problems_of, method):
+    # ts_02 is on count5, whose choices declare the number of events they stand for.
+    staff_data["scores"].append(event_score(method))
+    write_instrument(staff_data)
+    assert errors(problems_of()) == []
+    staff_data["scores"][-1]["items"] = ["ts_01"]  # agree5 declares no counts
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "item ts_01 needs a count on every choice of agree5")
+
+
+def test_count_bands_are_declared_on_every_choice_and_rise(staff_data, write_instrument, problems_of):
+    points = staff_data["scales"]["place3"]["points"]
+    points[0]["count"] = 0
+    write_instrument(staff_data)
+    only_error(problems_of(), None, "scale place3: give a count on every choice, rising")
+    points[1]["count"], points[2]["count"] = 3, 3
+    write_instrument(staff_data)
+    only_error(problems_of(), None, "scale place3: give a count on every choice, rising")
+    points[2]["count"] = 4
+    write_instrument(staff_data)
+    assert errors(problems_of()) == []
+
+
+def test_event_bands_must_start_at_none(staff_data, write_instrument, problems_of):
+    points = staff_data["scales"]["place3"]["points"]
+    for point, count in zip(points, (1, 2, 3), strict=True):
+        point["count"] = count
+    staff_data["scales"]["place3"]["ordinal"] = True
+    staff_data["scores"].append({**event_score("any"), "items": ["ts_03"]})
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "item ts_03 needs a count on every choice")
+
+
+def test_rate_per_denominator(staff_data, write_instrument, problems_of):
+    staff_data["items"].append(
+        {"id": "ts_04", "scale": "count5", "text": {"da": "Vagter.", "en": "Shifts."}}
+    )
+    staff_data["scores"].append(event_score("count", per="ts_04"))
+    write_instrument(staff_data)
+    assert errors(problems_of()) == []
+    staff_data["scores"][-1]["per"] = "ts_01"
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "'per' item ts_01 needs a count on every choice")
+    staff_data["scores"][-1]["per"] = "ts_02"
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "'per' item ts_02 cannot also be one of the score's")
+    staff_data["scores"][-1]["per"] = "ts_09"
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "score refers to unknown item 'ts_09'")
+    staff_data["scores"][-1].update(per="ts_04", method="mean")
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "'per' needs method: count, not mean")
+    staff_data["scores"][-1]["method"] = "any"
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "'per' needs method: count, not any")
+    staff_data["scores"][-1]["method"] = "count"
+    staff_data["items"][-1]["show_if"] = {"item": "ts_02", "in": [2]}
+    write_instrument(staff_data)
+    only_error(problems_of(), "events", "'per' item ts_04 must be asked of everyone")
+
+
+def test_no_score_holds_another(staff_data, write_instrument, problems_of):
+    staff_data["items"].append(
+        {"id": "ts_04", "scale": "agree5", "text": {"da": "Jeg er glad.", "en": "I am glad."}}
+    )
+    staff_data["scores"].append({**staff_data["scores"][0], "id": "both"})
+    staff_data["scores"][-1]["items"] = ["ts_01", "ts_04"]
+    write_instrument(staff_data)
+    only_error(problems_of(), "both", "score contains every item of score safe")
+    staff_data["scores"][-1]["as_released"] = True
+    write_instrument(staff_data)
+    assert errors(problems_of()) == []
+
+
+def test_staff_scores_have_no_age_bands(staff_data, write_instrument, problems_of):
+    staff_data["scores"][0]["age_bands"] = ["10-12"]
+    write_instrument(staff_data)
+    only_error(problems_of(), "safe", "staff scores have no age bands")
+
+
+def test_score_direction_must_be_declared(staff_data, write_instrument, problems_of):
+    del staff_data["scores"][0]["higher_is"]
+    write_instrument(staff_data)
+    only_error(problems_of(), "safe", "higher_is: Missing data for required field")
