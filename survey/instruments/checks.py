@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from survey.instruments.lock import wording_fingerprints
 from survey.instruments.model import (
     LADDER_STEPS,
     LANGUAGES,
@@ -16,7 +17,6 @@ from survey.instruments.model import (
     Scale,
     Score,
 )
-from survey.instruments.lock import wording_fingerprints
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
 from survey.models.enums import AgeBand, Group
@@ -79,7 +79,8 @@ def _check_scales(instrument: Instrument) -> list[Problem]:
                 _problem(
                     instrument,
                     None,
-                    f"scale {scale.key}: give a count on every choice, rising from choice to choice",
+                    f"scale {scale.key}: give a count on every choice, rising from choice "
+                    "to choice",
                 )
             )
     for ladder in instrument.ladders.values():
@@ -222,7 +223,9 @@ def _check_child_page(instrument: Instrument, item: Item) -> list[Problem]:
     pictures = [point.picture or "" for point in instrument.reference_scale(item).points]
     if any(picture.startswith("count_") for picture in pictures):
         reasons.append("it asks about events (violence or force)")
-    return [_problem(instrument, item.id, f"feedback_page is set, but {reason}") for reason in reasons]
+    return [
+        _problem(instrument, item.id, f"feedback_page is set, but {reason}") for reason in reasons
+    ]
 
 
 def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:
@@ -407,9 +410,10 @@ def _count_score(instrument: Instrument, score: Score, items: list[Item]) -> lis
     denominator = instrument.item(score.per)
     if score.per in score.items:
         messages.append(f"'per' item {score.per} cannot also be one of the score's items")
-    elif not _resolvable(instrument, denominator) or not instrument.reference_scale(
-        denominator
-    ).counts:
+    elif (
+        not _resolvable(instrument, denominator)
+        or not instrument.reference_scale(denominator).counts
+    ):
         messages.append(f"'per' item {score.per} needs a count on every choice of its scale")
     elif denominator.show_if is not None:
         messages.append(f"'per' item {score.per} must be asked of everyone (no show_if)")

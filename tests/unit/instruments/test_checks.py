@@ -599,7 +599,9 @@ def test_event_scores_need_count_bands(staff_data, write_instrument, problems_of
     only_error(problems_of(), "events", "item ts_01 needs a count on every choice of agree5")
 
 
-def test_count_bands_are_declared_on_every_choice_and_rise(staff_data, write_instrument, problems_of):
+def test_count_bands_are_declared_on_every_choice_and_rise(
+    staff_data, write_instrument, problems_of
+):
     points = staff_data["scales"]["place3"]["points"]
     points[0]["count"] = 0
     write_instrument(staff_data)

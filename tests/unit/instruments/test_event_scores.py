@@ -85,7 +85,7 @@ def test_counts_add_the_declared_bands(events):
 
 
 def test_counts_are_prorated_to_the_items_shown(events):
-    answers = staff(3, 4) + [Given("ts_03", "count5", missing_code=MissingCode.DONT_KNOW)]
+    answers = [*staff(3, 4), Given("ts_03", "count5", missing_code=MissingCode.DONT_KNOW)]
     assert value(events[0], "count", answers) == pytest.approx((2.5 + 5.0) / 2 * 3)
 
 
@@ -95,8 +95,12 @@ def test_rate_divides_by_the_declared_shifts(events):
     zero = Given("ts_04", "shifts3", 1)
     assert value(events[0], "rate", [*staff(3, 5), zero]) is None  # no shifts: no rate
     assert value(events[0], "rate", staff(3, 5)) is None  # shifts not given
-    assert value(events[0], "rate", [*staff(3, 5), Given("ts_04", "shifts3", None,
-                 MissingCode.REFUSED)]) is None
+    assert (
+        value(
+            events[0], "rate", [*staff(3, 5), Given("ts_04", "shifts3", None, MissingCode.REFUSED)]
+        )
+        is None
+    )
 
 
 def test_ranges_of_event_scores(events):
