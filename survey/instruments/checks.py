@@ -11,12 +11,14 @@ from survey.instruments.lock import wording_fingerprints
 from survey.instruments.model import (
     LADDER_STEPS,
     LANGUAGES,
+    Condition,
     Instrument,
     Item,
     Ladder,
     Scale,
     Score,
 )
+from survey.instruments.periods import fill, unknown_fields
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
 from survey.models.enums import AgeBand, Group
@@ -55,6 +57,10 @@ def check_instrument(instrument: Instrument) -> list[Problem]:
     """Return every problem of one structurally valid instrument."""
     problems: list[Problem] = []
     problems += _check_scales(instrument)
+    problems += [
+        _problem(instrument, None, f"intro: unknown field {field} (only {{period}} is filled in)")
+        for field in sorted({f for text in instrument.intro.values() for f in unknown_fields(text)})
+    ]
     seen: list[str] = []
     for item in instrument.items:
         problems += _check_item(instrument, item, seen)
@@ -164,6 +170,10 @@ def _check_item(instrument: Instrument, item: Item, earlier: list[str]) -> list[
             f"{MAX_VARIABLE_LENGTH} characters"
         )
 
+    texts = [*item.text.values(), *(t for by in item.text_by_age.values() for t in by.values())]
+    for field in sorted({field for text in texts for field in unknown_fields(text)}):
+        add(f"unknown field {field} in the text (only {{period}} is filled in)")
+
     child = instrument.respondent is Group.CHILD
     if child and item.ladder is None:
         add("child items need a 'ladder' (the 5-, 3- and 2-point versions), not a single 'scale'")
@@ -232,7 +242,7 @@ def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:
     problems = []
     for band in item.age_bands:
         for language in LANGUAGES:
-            text = item.text_for(language, band)
+            text = fill(item.text_for(language, band), language)
             if not text.endswith("?"):
                 problems.append(
                     _problem(
@@ -247,7 +257,7 @@ def _check_child_wording(instrument: Instrument, item: Item) -> list[Problem]:
                         instrument, item.id, f"{language} {band.value}: no negations in child items"
                     )
                 )
-        danish = item.text_for("da", band)
+        danish = fill(item.text_for("da", band), "da")
         if len(words(danish)) > WORD_LIMITS[band]:
             problems.append(
                 _problem(
@@ -285,48 +295,36 @@ def _check_condition(instrument: Instrument, item: Item, earlier: list[str]) -> 
     condition = item.show_if
     if condition is None:
         return []
-    if condition.item == item.id:
-        return [_problem(instrument, item.id, "show_if points to the item itself")]
-    if condition.item not in earlier:
+    problems = []
+    for target_id in condition.items:
+        message = _condition_target(instrument, item, condition, target_id, earlier)
+        if message:
+            problems.append(_problem(instrument, item.id, message))
+    return problems
+
+
+def _condition_target(
+    instrument: Instrument, item: Item, condition: Condition, target_id: str, earlier: list[str]
+) -> str | None:
+    if target_id == item.id:
+        return "show_if points to the item itself"
+    if target_id not in earlier:
         ids = [known.id for known in instrument.items]
-        where = "a later item" if condition.item in ids else "an unknown item"
-        return [
-            _problem(
-                instrument,
-                item.id,
-                f"show_if points to {where} ({condition.item}); it must point back",
-            )
-        ]
-    target = instrument.item(condition.item)
+        where = "a later item" if target_id in ids else "an unknown item"
+        return f"show_if points to {where} ({target_id}); it must point back"
+    target = instrument.item(target_id)
     if target.private != item.private:
         # Private questions are asked together, at the end: a follow-up must go with its question.
-        return [
-            _problem(
-                instrument,
-                item.id,
-                f"show_if on {target.id}: a follow-up must be private exactly when its question is",
-            )
-        ]
+        return f"show_if on {target.id}: a follow-up must be private exactly when its question is"
     if condition.codes:
         if target.ladder is not None:
-            return [
-                _problem(
-                    instrument,
-                    item.id,
-                    f"show_if on {target.id} (a ladder item) must use above_lowest",
-                )
-            ]
-        codes = instrument.scale_for(target).codes
-        unknown = [code for code in condition.codes if code not in codes]
+            return f"show_if on {target.id} (a ladder item) must use above_lowest"
+        unknown = [
+            code for code in condition.codes if code not in instrument.scale_for(target).codes
+        ]
         if unknown:
-            return [
-                _problem(
-                    instrument,
-                    item.id,
-                    f"show_if code {unknown[0]} is not on the scale of {target.id}",
-                )
-            ]
-    return []
+            return f"show_if code {unknown[0]} is not on the scale of {target.id}"
+    return None
 
 
 def _check_media(instrument: Instrument, item: Item) -> list[Problem]:
@@ -483,7 +481,7 @@ def readability(instrument: Instrument) -> list[Readability]:
             items = instrument.items_for(band)
             if not items:
                 continue
-            texts = {item.id: item.text_for(language, band) for item in items}
+            texts = {item.id: fill(item.text_for(language, band), language) for item in items}
             longest = sorted(texts, key=lambda item_id: len(words(texts[item_id])), reverse=True)
             report.append(Readability(language, band, lix(texts.values()), tuple(longest[:3])))
     return report

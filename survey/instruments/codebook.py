@@ -136,7 +136,7 @@ def render_markdown(registry: Registry) -> str:
                     if item.show_if.above_lowest
                     else f"in {list(item.show_if.codes)}"
                 )
-                flags.append(f"shown if {item.show_if.item} {rule}")
+                flags.append(f"shown if {' or '.join(item.show_if.items)} {rule}")
             lines += [f"### `{item_entry.name}`" + (f" ({'; '.join(flags)})" if flags else ""), ""]
             for language in LANGUAGES:
                 for band, text in item_entry.texts(language):

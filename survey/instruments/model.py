@@ -126,13 +126,20 @@ class Harmonised:
 
 @dataclass(frozen=True)
 class Condition:
-    """Show an item only after a given answer to an earlier item."""
+    """Show an item only after a given answer to an earlier item (or to any of several)."""
 
     item: str
     #: The earlier answer must be one of these codes (items with one fixed scale) ...
     codes: tuple[int, ...] = ()
     #: ... or any choice above the lowest one (works on every rung of a ladder).
     above_lowest: bool = False
+    #: Further earlier items: the item is shown when any of them qualifies (``any_of``).
+    others: tuple[str, ...] = ()
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Return every earlier item the condition looks at."""
+        return (self.item, *self.others)
 
 
 @dataclass(frozen=True)
@@ -269,12 +276,15 @@ class Instrument:
         condition = item.show_if
         if condition is None:
             return True
-        scale_key, value = values.get(condition.item, ("", None))
-        if value is None:
-            return False
-        if condition.above_lowest:
-            return value != self.scales[scale_key].codes[0]
-        return value in condition.codes
+        for earlier in condition.items:
+            scale_key, value = values.get(earlier, ("", None))
+            if value is None:
+                continue
+            if condition.above_lowest and value != self.scales[scale_key].codes[0]:
+                return True
+            if value in condition.codes:
+                return True
+        return False
 
     def scale_keys_for(self, item: Item) -> tuple[str, ...]:
         """Return every scale the item can be shown with."""

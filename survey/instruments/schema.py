@@ -76,21 +76,28 @@ class ScaleSchema(_Strict):
 class ConditionSchema(_Strict):
     """``show_if``: an earlier item and the answers that show this one."""
 
-    item = fields.String(required=True)
+    item = fields.String()
+    any_of = fields.List(fields.String(), validate=validate.Length(min=2))
     codes = fields.List(fields.Integer(strict=True), data_key="in", validate=validate.Length(min=1))
     above_lowest = fields.Boolean()
 
     @validates_schema
     def one_rule(self, data: dict, **_kwargs: Any) -> None:
+        if ("item" in data) == ("any_of" in data):
+            raise ValidationError("give either 'item: id' or 'any_of: [ids]'")
         if bool(data.get("codes")) == bool(data.get("above_lowest")):
             raise ValidationError("give either 'in: [codes]' or 'above_lowest: true'")
+        if "any_of" in data and not data.get("above_lowest"):
+            raise ValidationError("'any_of' works with 'above_lowest: true'")
 
     @post_load
     def make(self, data: dict, **_kwargs: Any) -> Condition:
+        items = [data["item"]] if "item" in data else data["any_of"]
         return Condition(
-            item=data["item"],
+            item=items[0],
             codes=tuple(data.get("codes", ())),
             above_lowest=data.get("above_lowest", False),
+            others=tuple(items[1:]),
         )
 
 

@@ -675,3 +675,27 @@ def test_score_direction_must_be_declared(staff_data, write_instrument, problems
     del staff_data["scores"][0]["higher_is"]
     write_instrument(staff_data)
     only_error(problems_of(), "safe", "higher_is: Missing data for required field")
+
+
+def test_only_the_period_is_filled_in(child_data, write_instrument, problems_of):
+    child_data["items"][0]["text"]["da"] = "Er du glad {period}?"
+    child_data["items"][0]["text"]["en"] = "Are you happy {period}?"
+    write_instrument(child_data)
+    assert errors(problems_of()) == []
+    child_data["items"][0]["text_by_age"] = {"6-9": {"da": "Er du glad {navn}?", "en": "Happy?"}}
+    write_instrument(child_data)
+    only_error(problems_of(), "tc_01", "unknown field {navn} in the text")
+    del child_data["items"][0]["text_by_age"]
+    child_data["intro"]["en"] = "About {when}."
+    write_instrument(child_data)
+    only_error(problems_of(), None, "intro: unknown field {when}")
+
+
+def test_word_counts_read_the_filled_in_period(child_data, write_instrument, problems_of):
+    # "{period}" reads "de sidste 4 uger" (4 words): 7 + 4 words is over 10 for 6-9.
+    child_data["items"][0]["text"]["da"] = "Har du været glad her hos os {period}?"
+    write_instrument(child_data)
+    warnings = [str(p) for p in problems_of() if not p.is_error and "words" in p.message]
+    assert warnings == [
+        f"{problems_of()[0].file}: tc_01: warning: da 6-9: 11 words (aim for at most 10)"
+    ]
