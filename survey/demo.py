@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from survey import accounts, audit
-from survey.demo_answers import assign_instruments, fill_round
+from survey.demo_answers import FIRST_VERSIONS, assign_instruments, fill_round
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import AgeBand, Group, Language, Layout, Role, Round, Site, Study, User
@@ -70,8 +70,8 @@ def create_demo(*, reset: bool = False) -> DemoResult:
         db.session.flush()
         result.codes[name] = _demo_participants(site)
     registry = get_registry()
-    for round_ in study.rounds:
-        assign_instruments(round_, registry)
+    assign_instruments(baseline, registry, FIRST_VERSIONS)
+    assign_instruments(follow_up, registry)
     db.session.flush()
     participants = [entry.participant for issued in result.codes.values() for entry in issued]
     fill_round(baseline, participants, registry)

@@ -28,7 +28,10 @@ from survey.models import (
 
 SEED = 20260301
 CHILD_INSTRUMENTS = ("child_wellbeing", "child_inclusion", "situations_child")
-STAFF_INSTRUMENTS = ("staff_competence", "staff_wellbeing", "situations_staff")
+STAFF_INSTRUMENTS = ("staff_competence", "staff_wellbeing", "staff_who5", "situations_staff")
+#: The baseline was answered on the first released versions (before WHO-5 was added), so the
+#: demo study holds both versions, as a real study that moved to version 2 does.
+FIRST_VERSIONS = {key: 1 for key in (*CHILD_INSTRUMENTS, *STAFF_INSTRUMENTS) if key != "staff_who5"}
 #: Instruments whose items count events: most people report none or few.
 EVENT_INSTRUMENTS = {"situations_child", "situations_staff"}
 ASSISTANCE_WEIGHTS = {
@@ -41,15 +44,19 @@ ASSISTANCE_WEIGHTS = {
 DONT_KNOW, REFUSED = 0.04, 0.02
 
 
-def assign_instruments(round_: Round, registry: Registry) -> None:
-    """Give a round the newest version of the demo's child and staff instruments."""
+def assign_instruments(
+    round_: Round, registry: Registry, versions: dict[str, int] | None = None
+) -> None:
+    """Give a round the demo's child and staff instruments: the given versions (only those
+    instruments), else the newest version of each."""
     for group, keys in ((Group.CHILD, CHILD_INSTRUMENTS), (Group.STAFF, STAFF_INSTRUMENTS)):
-        for position, key in enumerate(keys):
+        chosen = [key for key in keys if versions is None or key in versions]
+        for position, key in enumerate(chosen):
             round_.instruments.append(
                 RoundInstrument(
                     group=group,
                     instrument_key=key,
-                    instrument_version=registry.latest(key).version,
+                    instrument_version=versions[key] if versions else registry.latest(key).version,
                     position=position,
                 )
             )
@@ -80,6 +87,7 @@ def _add_submission(
 ) -> None:
     started = _moment(round_.opens_on, round_.closes_on, rng)
     child = participant.group is Group.CHILD
+    choices = round_.instruments_for(participant.group)  # loaded before the half-made row
     submission = Submission(
         participant=participant,
         round=round_,
@@ -96,7 +104,7 @@ def _add_submission(
     submission.scale_steps = steps
     level = rng.gauss(0.9, 0.9) + site_effect
     answers = []
-    for choice in round_.instruments_for(participant.group):
+    for choice in choices:
         instrument = registry.get(choice.instrument_key, choice.instrument_version)
         answers += _answer_instrument(instrument, participant, steps, level, rng)
     if status is SubmissionStatus.IN_PROGRESS:
@@ -145,7 +153,10 @@ def _answer_instrument(
 def _choice_index(
     instrument: Instrument, item: Item, choices: int, level: float, rng: random.Random
 ) -> int:
-    if instrument.key in EVENT_INSTRUMENTS and item.show_if is None:
+    if any(score.per == item.id for score in instrument.scores):
+        # A denominator (shifts worked): most staff work many shifts in 4 weeks.
+        position = min(1.0, max(0.0, rng.gauss(0.65, 0.2)))
+    elif instrument.key in EVENT_INSTRUMENTS and item.show_if is None:
         # Events: mostly none, fewer where people are doing well.
         rate = max(0.2, 1.2 - 0.5 * level)
         position = min(1.0, rng.expovariate(1 / rate) / 4)

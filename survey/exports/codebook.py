@@ -14,6 +14,7 @@ from survey.exports.dataset import (
     Variable,
 )
 from survey.instruments.model import MISSING_LABELS, MISSING_VALUES, Instrument
+from survey.instruments.periods import PERIODS
 from survey.instruments.scoring import score_range
 from survey.models import SubmissionStatus
 
@@ -118,6 +119,12 @@ TEXT = {
     },
 }
 
+
+def _periods(language: str) -> str:
+    """Return the reference periods' codes with their words, e.g. ``autumn = siden …``."""
+    return ", ".join(f"{code} = “{words[language]}”" for code, words in PERIODS.items())
+
+
 #: What each fixed column holds, per language.
 COLUMNS = {
     "research_id": (
@@ -143,6 +150,20 @@ COLUMNS = {
         "Number of choices the child chose at the start (5, 3 or 2)",
     ),
     "language": ("Sprog: da, en", "Language: da, en"),
+    "reference_period": (
+        "Perioden, som `{period}` i spørgsmålene stod for: valgt af den voksne for børn på "
+        "6-9 år, ellers weeks4; tom for medarbejdere og besvarelser uden opsætning (de læste "
+        "weeks4). Koder: " + _periods("da"),
+        "The period `{period}` in the questions stood for: chosen by the adult for children of "
+        "6-9, otherwise weeks4; empty for staff and submissions without a setup (they read "
+        "weeks4). Codes: " + _periods("en"),
+    ),
+    "whole_period": (
+        "Har barnet boet her i hele perioden? Svaret af den voksne ved start; nævneren for "
+        "antal hændelser: yes (ja), no (nej), dont_know (ved ikke); tom: ikke besvaret",
+        "Has the child lived here for the whole period? Answered by the adult at the start; "
+        "the denominator of event counts: yes, no, dont_know; empty: not answered",
+    ),
     "started_on": (
         "Dato besvarelsen begyndte (dansk tid)",
         "Day the submission started (Danish time)",

@@ -35,6 +35,7 @@ from survey.instruments.model import (
     Scale,
     Score,
 )
+from survey.instruments.periods import fill
 from survey.instruments.scoring import score_submission
 from survey.models import AgeBand, Answer, Group, Participant, Round, Site, Study, Submission
 from survey.pseudonyms import research_id
@@ -51,6 +52,8 @@ SUBMISSION_COLUMNS = (
     "layout",
     "scale_steps",
     "language",
+    "reference_period",
+    "whole_period",
     "started_on",
     "completed_on",
     "status",
@@ -111,6 +114,8 @@ def _query(filters: Filters) -> sa.Select:
             Submission.layout,
             Submission.scale_steps,
             Submission.language,
+            Submission.reference_period,
+            Submission.whole_period,
             Submission.started_at,
             Submission.completed_at,
             Participant.id.label("participant_id"),
@@ -202,6 +207,8 @@ def submission_fields(row: Any, key: str) -> dict[str, object]:
         "layout": row.layout.value if row.layout else None,
         "scale_steps": row.scale_steps,
         "language": row.language.value if row.language else None,
+        "reference_period": row.reference_period,
+        "whole_period": row.whole_period.value if row.whole_period else None,
         "started_on": local_date(row.started_at),
         "completed_on": local_date(row.completed_at),
         "status": row.status.value,
@@ -347,21 +354,33 @@ def instruments_in(filters: Filters, registry: Registry) -> list[Instrument]:
 
 
 def wide_variables(instruments: list[Instrument], language: str = "da") -> list[Variable]:
-    """Return item and score variables of the instruments, named as in the codebook."""
-    variables = []
+    """Return item and score variables of the instruments, named as in the codebook.
+
+    A name means one thing in every version of an instrument (``survey instruments check``
+    enforces it), so an item or score that two versions share is one column.
+    """
+    variables: dict[str, Variable] = {}
     for instrument in instruments:
-        for item in instrument.items:
-            variables += _item_variables(instrument, item, language)
-        for score in instrument.scores:
-            name = f"{instrument.prefix}_{score.id}"
-            variables.append(
-                Variable(name, score.label[language], instrument, Kind.SCORE, score=score)
+        found = [
+            v for item in instrument.items for v in _item_variables(instrument, item, language)
+        ]
+        found += [
+            Variable(
+                f"{instrument.prefix}_{score.id}",
+                score.label[language],
+                instrument,
+                Kind.SCORE,
+                score=score,
             )
-    return variables
+            for score in instrument.scores
+        ]
+        for variable in found:
+            variables.setdefault(variable.name, variable)
+    return list(variables.values())
 
 
 def _item_variables(instrument: Instrument, item: Item, language: str) -> list[Variable]:
-    text = item.text[language]
+    text = fill(item.text[language], language)
     reference = instrument.reference_scale(item)
     if item.ladder is None:
         return [Variable(item.id, text, instrument, Kind.ITEM, item, reference)]
@@ -390,11 +409,13 @@ def _item_variables(instrument: Instrument, item: Item, language: str) -> list[V
 
 def wide_rows(filters: Filters, variables: list[Variable]) -> Iterator[dict[str, object]]:
     """Return the rows of the wide export: per submission its columns, items and scores."""
-    return _wide_rows(submissions(filters), variables)
+    return _wide_rows(submissions(filters), variables, instruments_in(filters, get_registry()))
 
 
-def _wide_rows(records: Iterator[Record], variables: list[Variable]) -> Iterator[dict[str, object]]:
-    instruments = {(v.instrument.key, v.instrument.version): v.instrument for v in variables}
+def _wide_rows(
+    records: Iterator[Record], variables: list[Variable], covered: list[Instrument]
+) -> Iterator[dict[str, object]]:
+    instruments = {(instrument.key, instrument.version): instrument for instrument in covered}
     names = [variable.name for variable in variables]
     cells = AnswerCells(instruments.get)
     for record in records:

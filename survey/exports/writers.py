@@ -84,6 +84,8 @@ class SubmissionSchema(Schema):
     layout = fields.String(allow_none=True)
     scale_steps = fields.Integer(allow_none=True)
     language = fields.String(allow_none=True)
+    reference_period = fields.String(allow_none=True)
+    whole_period = fields.String(allow_none=True)
     started_on = fields.Date(allow_none=True)
     completed_on = fields.Date(allow_none=True)
     status = fields.String()

@@ -390,6 +390,8 @@ def _scale_score(instrument: Instrument, score: Score, items: list[Item]) -> lis
         messages.append("score mixes items on scales with different ranges")
     if score.per is not None:
         messages.append(f"'per' needs method: count, not {score.method}")
+    if score.times != 1 and score.method != "sum":
+        messages.append(f"'times' needs method: sum or count, not {score.method}")
     return messages
 
 
@@ -401,6 +403,8 @@ def _count_score(instrument: Instrument, score: Score, items: list[Item]) -> lis
         for item in items
         if not _counts_from_zero(instrument.reference_scale(item))
     ]
+    if score.times != 1 and score.method != "count":
+        messages.append(f"'times' needs method: sum or count, not {score.method}")
     if score.per is None or score.per not in {item.id for item in instrument.items}:
         return messages
     if score.method != "count":
@@ -443,7 +447,8 @@ def _score_ages(instrument: Instrument, score: Score, items: list[Item]) -> list
 
 def _nested_scores(instrument: Instrument) -> list[Problem]:
     """No score contains another of its kind: a change in one would show up twice. (The
-    share with an event, the estimated count and the rate per shift are three kinds.)"""
+    share with an event, the estimated count and the rate per shift are three kinds; an
+    extended score for fewer age bands may hold its core score's items.)"""
     problems = []
     for outer in (score for score in instrument.scores if not score.as_released):
         for inner in instrument.scores:
@@ -451,6 +456,8 @@ def _nested_scores(instrument: Instrument) -> list[Problem]:
                 inner is not outer
                 and (inner.method, inner.per) == (outer.method, outer.per)
                 and set(inner.items) <= set(outer.items)
+                # An extended score for fewer age bands may build on its core score.
+                and not set(outer.age_bands) < set(inner.age_bands)
             ):
                 problems.append(
                     _problem(
@@ -517,13 +524,9 @@ def _check_readability(instrument: Instrument) -> list[Problem]:
 
 
 def _meaning(instrument: Instrument, item: Item) -> tuple:
-    """What an item's variable means: wording and scales, direction, who is asked, when."""
-    return (
-        wording_fingerprints(instrument)[item.id],
-        item.reverse,
-        item.age_bands,
-        item.show_if,
-    )
+    """What an item's variable means: its wording per age band and its scales, its direction,
+    and when it is asked (an age band may be added or dropped in a new version)."""
+    return (wording_fingerprints(instrument)[item.id], item.reverse, item.show_if)
 
 
 def _versions_agree(instruments: list[Instrument]) -> list[Problem]:
@@ -560,6 +563,7 @@ def _score_meaning(score: Score) -> tuple:
         score.age_bands,
         score.min_answered,
         score.higher_is,
+        score.times,
     )
 
 

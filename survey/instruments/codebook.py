@@ -33,6 +33,20 @@ NOTES = (
     "out; a score does not exist when an answer has no single 5-point meaning. A score exists "
     "only when the share of shown items with a value reaches its minimum; sums are prorated to "
     "all of the score's items.",
+    "Event scores: 'share with an event' is 1 when at least one of its items was answered above "
+    "its lowest choice (on any version of the ladder) and 0 when all were answered 'none', so "
+    "its mean is the share of respondents with at least one event; 'estimated number of "
+    "events' adds the declared count of each answer's band (a choice's 'counts as', e.g. "
+    "2-3 times counts as 2.5 and 7 or more as 8), prorated to the items shown, and does not "
+    "exist when an answer has no single count (3-point 'Ja, flere gange'); 'per' divides it by "
+    "the declared count of another answer (shifts worked), giving events per shift.",
+    "A variable name means the same item or score in every version of an instrument: a changed "
+    "wording or scale is a new name, so the versions' answers share a column only where they "
+    "mean the same. Core scores are built from items asked at every age; extended scores name "
+    "the age bands they cover. Texts holding {period} read 'de sidste 4 uger', or for a child "
+    "of 6-9 the landmark the adult chose on the setup page (the submission's reference_period).",
+    "Instruments under licence (e.g. COPSOQ) are not shipped; a deployment loads them unchanged "
+    "from its own folder (INSTRUMENTS_PATH), with a 'source' that the codebook shows.",
 )
 
 
@@ -62,6 +76,8 @@ class ScoreEntry:
     score: Score
     low: float
     high: float
+    #: How the score is built, in words (the same in Markdown and HTML).
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -86,7 +102,12 @@ def codebook_instruments(registry: Registry) -> list[CodebookInstrument]:
             for item in instrument.items
         )
         scores = tuple(
-            ScoreEntry(f"{instrument.prefix}_{score.id}", score, *score_range(instrument, score))
+            ScoreEntry(
+                f"{instrument.prefix}_{score.id}",
+                score,
+                *score_range(instrument, score),
+                summary=_summary(instrument, score),
+            )
             for score in instrument.scores
         )
         entries.append(CodebookInstrument(instrument, items, scores))
@@ -123,6 +144,8 @@ def render_markdown(registry: Registry) -> str:
             "",
         ]
         lines += [f"Respondents: {instrument.respondent.value}.", ""]
+        if instrument.source:
+            lines += [f"Source: {_md(instrument.source)}", ""]
         for item_entry in entry.items:
             item = item_entry.item
             flags = [
@@ -145,6 +168,7 @@ def render_markdown(registry: Registry) -> str:
                 choices = "; ".join(
                     f"{p.code} = {_md(p.label['da'])} / {_md(p.label['en'])}"
                     + _meaning(instrument, item, scale, p.code)
+                    + (f" (counts as {p.count:g})" if p.count is not None else "")
                     for p in scale.points
                 )
                 lines.append(
@@ -156,12 +180,37 @@ def render_markdown(registry: Registry) -> str:
             score = score_entry.score
             lines.append(
                 f"- `{score_entry.name}` — {score.label['da']} / {score.label['en']}: "
-                f"{score.method} of "
-                f"{', '.join(score.items)}; at least {score.min_answered:.0%} answered; "
-                f"range {score_entry.low:g}–{score_entry.high:g}; higher is {score.higher_is}"
-                + "".join(_cautions(entry.instrument, score))
+                f"{score_entry.summary}"
             )
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: How each kind of score is built, in words.
+METHOD_WORDS = {
+    "mean": "mean of",
+    "sum": "sum of",
+    "any": "share with an event (1 if any answer is above its lowest choice, else 0) of",
+    "count": "estimated number of events of",
+}
+
+
+def _summary(instrument: Instrument, score: Score) -> str:
+    """Return how a score is built, its range, direction and what a reader must know."""
+    words = METHOD_WORDS[score.method]
+    if score.times != 1:
+        words = f"{score.times:g} × the {words.removesuffix(' of')} of"
+    parts = [f"{words} {', '.join(score.items)}"]
+    if score.per:
+        parts[0] += f", per the count of {score.per}"
+    if score.age_bands != tuple(AgeBand):
+        parts.append("ages " + ", ".join(band.value for band in score.age_bands))
+    low, high = score_range(instrument, score)
+    parts += [
+        f"at least {score.min_answered:.0%} answered",
+        f"range {low:g}–{high:g}",
+        f"higher is {score.higher_is}",
+    ]
+    return "; ".join(parts) + "".join(_cautions(instrument, score))
 
 
 def _cautions(instrument: Instrument, score: Score) -> list[str]:

@@ -138,6 +138,7 @@ def load_file(
         prefix=data["prefix"],
         title=data["title"],
         intro=data["intro"],
+        source=data.get("source"),
         scales={**shared_scales, **make_scales(data["scales"])},
         ladders={**shared_ladders, **make_ladders(data["ladders"])},
         items=tuple(data["items"]),

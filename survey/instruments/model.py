@@ -200,6 +200,9 @@ class Score:
     as_released: bool = False
     #: For ``count``: the item whose answer's declared count divides the sum (e.g. shifts).
     per: str | None = None
+    #: A ``sum`` or ``count`` is multiplied by this: as a published scale prescribes (WHO-5:
+    #: raw 0–25 × 4), or to give a rate per 10 shifts rather than per shift.
+    times: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,8 @@ class Instrument:
     ladders: dict[str, Ladder]
     items: tuple[Item, ...]
     scores: tuple[Score, ...]
+    #: Where a published instrument comes from and under what licence (codebook).
+    source: str | None = None
     path: Path | None = None
     #: Recorded speech of the folder (``audio/manifest.json``): language → exact text → file
     #: name in the folder's ``audio/``; ``survey instruments audio`` makes and updates it.

@@ -1,11 +1,13 @@
 """Recorded speech of an instrument folder: which texts are read aloud, and where their files are.
 
 Everything the question page reads aloud has a recording once ``survey instruments audio`` has
-run: each item's wording (per age band), each answer label of every scale the item is shown
-with, and the two missing choices. ``audio/manifest.json`` maps language → exact text → file
-name in ``audio/``. Keyed by the exact text, a changed wording simply has no recording until
-the command runs again (the page then falls back to the device's voice), and a human
-recording replaces a synthetic one by naming its own file in the text's entry.
+run: each item's wording (per age band; a 6–9 wording holding ``{period}`` once per period
+of ``periods.PERIODS``, as the page fills it in, other bands' with "de sidste 4 uger"), each
+answer label of every scale the item is shown with, and the two missing choices.
+``audio/manifest.json`` maps language → exact text → file name in ``audio/``. Keyed by the
+exact text, a changed wording simply has no recording until the command runs again (the
+page then falls back to the device's voice), and a human recording replaces a synthetic one
+by naming its own file in the text's entry.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from babel.messages.pofile import read_po
 
 from survey.config import Config
 from survey.instruments.model import LANGUAGES, Instrument
+from survey.instruments.periods import PERIODS, PLACEHOLDER, fill
 from survey.instruments.problems import Problem
-from survey.models.enums import Group
+from survey.models.enums import AgeBand, Group
 
 #: The folder, next to the instrument files, that holds the recordings and their manifest.
 AUDIO_FOLDER = "audio"
@@ -90,9 +93,21 @@ def spoken_texts(
                 for point in instrument.scales[key].points
             ]
             for language in languages:
-                texts[language].update(item.text_for(language, band) for band in bands)
+                for band in bands:
+                    text = item.text_for(language, band)
+                    texts[language].update(
+                        filled_texts(text, language, all_periods=band is AgeBand.AGE_6_9)
+                    )
                 texts[language].update(point.label[language] for point in points)
     return texts
+
+
+def filled_texts(text: str, language: str, all_periods: bool = True) -> set[str]:
+    """Return the texts a wording is shown as: one per period if it holds ``{period}`` and
+    is asked of 6–9 (whose adult picks a period), else the default period's."""
+    if PLACEHOLDER not in text:
+        return {text}
+    return {fill(text, language, period) for period in (PERIODS if all_periods else [None])}
 
 
 def read_manifest(folder: Path) -> tuple[Recordings | None, list[Problem]]:

@@ -152,6 +152,7 @@ class ScoreSchema(_Strict):
     )
     as_released = fields.Boolean(load_default=False)
     per = fields.String()
+    times = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
     min_answered = fields.Float(
         load_default=0.5,
         validate=validate.Range(
@@ -246,6 +247,8 @@ class InstrumentSchema(_Strict):
     )
     title = Translated(required=True)
     intro = Translated(required=True)
+    #: Where a published instrument comes from and its licence (shown in the codebook).
+    source = fields.String()
     scales = fields.Dict(
         keys=fields.String(validate=IDENTIFIER),
         values=fields.Nested(ScaleSchema),

@@ -80,7 +80,7 @@ def score_range(instrument: Instrument, score: Score) -> tuple[float, float]:
     if score.method == "any":
         return 0.0, 1.0
     if score.method == "count":
-        most = _most_events(instrument, score)
+        most = _most_events(instrument, score) * score.times
         if score.per is None:
             return 0.0, most
         fewest = min(
@@ -90,7 +90,7 @@ def score_range(instrument: Instrument, score: Score) -> tuple[float, float]:
         )
         return 0.0, most / fewest
     low, high = _item_bounds(instrument, score)
-    factor = len(score.items) if score.method == "sum" else 1
+    factor = len(score.items) * score.times if score.method == "sum" else 1
     return low * factor, high * factor
 
 
@@ -126,9 +126,9 @@ def compute_score(
         return None
     mean = sum(values) / len(values)
     if score.method == "sum":
-        return mean * len(score.items)
+        return mean * len(score.items) * score.times
     if score.method == "count":
-        return _per(instrument, score, answers, mean * len(eligible))
+        return _per(instrument, score, answers, mean * len(eligible) * score.times)
     return mean
 
 

@@ -13,6 +13,7 @@ from survey.models.enums import (
     RoundStatus,
     SubmissionStatus,
     TextSize,
+    WholePeriod,
 )
 from survey.models.participant import Participant
 from survey.models.study import Round, RoundInstrument, RoundStateError, Site, Study
@@ -42,5 +43,6 @@ __all__ = [
     "TalkRequest",
     "TextSize",
     "User",
+    "WholePeriod",
     "utcnow",
 ]

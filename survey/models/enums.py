@@ -81,3 +81,11 @@ class TextSize(enum.StrEnum):
     NORMAL = "normal"
     LARGE = "large"
     EXTRA_LARGE = "xlarge"
+
+
+class WholePeriod(enum.StrEnum):
+    """Whether a child lived at the place for the whole reference period, as the adult says."""
+
+    YES = "yes"
+    NO = "no"
+    DONT_KNOW = "dont_know"

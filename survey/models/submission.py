@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey.instruments.periods import PERIODS
 from survey.models.base import Base, enum_type, utcnow
 from survey.models.enums import (
     AssistanceMode,
@@ -17,11 +18,16 @@ from survey.models.enums import (
     MissingCode,
     SubmissionStatus,
     TextSize,
+    WholePeriod,
 )
 
 if TYPE_CHECKING:
     from survey.models.participant import Participant
     from survey.models.study import Round
+
+#: The reference periods the database accepts: every code of ``PERIODS`` (a new code needs a
+#: migration of the constraint, like a new enum value).
+_PERIOD_CODES = ", ".join(f"'{code}'" for code in PERIODS)
 
 
 class Submission(Base):
@@ -55,6 +61,13 @@ class Submission(Base):
     switch_scanning: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: Switch scanning says each control aloud as it lights up (auditory scanning).
     scan_aloud: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: The period ``{period}`` in a child's questions stands for: a code of
+    #: ``survey.instruments.periods.PERIODS``, chosen at setup for ages 6-9 and ``weeks4`` for
+    #: older children; None for staff and before setup (they read the default, ``weeks4``).
+    reference_period: Mapped[str | None] = mapped_column(sa.String(20))
+    #: Whether the child lived here for the whole reference period, as the adult said at setup
+    #: (None: not answered). Evaluators need it to read counts of events.
+    whole_period: Mapped[WholePeriod | None] = mapped_column(enum_type(WholePeriod))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
     #: The live respondent session's nonce (in its cookie too); None when no session is live.
@@ -74,6 +87,10 @@ class Submission(Base):
             name="completed_at_iff_completed",
         ),
         sa.CheckConstraint("scale_steps IS NULL OR scale_steps IN (2, 3, 5)", name="scale_steps"),
+        sa.CheckConstraint(
+            f"reference_period IS NULL OR reference_period IN ({_PERIOD_CODES})",
+            name="reference_period",
+        ),
     )
 
 

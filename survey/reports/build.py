@@ -18,7 +18,7 @@ from flask import current_app
 from survey.admin.dashboard import GroupCounts, response_counts
 from survey.extensions import db
 from survey.instruments import get_registry
-from survey.instruments.model import Harmonised, Instrument, Item
+from survey.instruments.model import Harmonised, Instrument, Item, Score
 from survey.instruments.scoring import score_range, score_submission
 from survey.models import (
     AgeBand,
@@ -59,6 +59,11 @@ class ScoreFigures:
     all_sites_complement: bool = False
     #: "better" or "worse": what a higher score means.
     higher_is: str = "better"
+    #: How the score is built (``model.SCORE_METHODS``): "any" is shown as a percentage,
+    #: "count" on an axis that fits the figures (its range has no natural end).
+    method: str = "mean"
+    #: The previous round asked this score (the same name in its instrument version).
+    asked_before: bool = True
 
 
 @dataclass
@@ -120,6 +125,8 @@ class AllSitesScore:
     by_age_band: list[ScoreRow] = field(default_factory=list)
     #: "better" or "worse": what a higher score means.
     higher_is: str = "better"
+    #: How the score is built (see ``ScoreFigures.method``).
+    method: str = "mean"
 
 
 @dataclass
@@ -161,6 +168,12 @@ def _score_round(round_: Round) -> Scored:
         choice.instrument_key: registry.get(choice.instrument_key, choice.instrument_version)
         for choice in round_.instruments
     }
+    percent = {
+        (key, score.id)
+        for key, instrument in instruments.items()
+        for score in instrument.scores
+        if score.method == "any"
+    }
     rows = db.session.execute(
         sa.select(
             Submission.id,
@@ -174,6 +187,7 @@ def _score_round(round_: Round) -> Scored:
             Answer.scale,
             Answer.value,
             Answer.missing_code,
+            Answer.instrument_version,
         )
         .join(Participant, Submission.participant_id == Participant.id)
         .outerjoin(Answer, Answer.submission_id == Submission.id)
@@ -186,16 +200,26 @@ def _score_round(round_: Round) -> Scored:
         respondent = Respondent(*answers[0][1:6])
         by_key: dict[str, list] = defaultdict(list)
         for answer in answers:
-            if answer.instrument_key in instruments:
+            instrument = instruments.get(answer.instrument_key)
+            if instrument is not None and answer.instrument_version == instrument.version:
                 by_key[answer.instrument_key].append(answer)
         scores = {}
         for key, given in by_key.items():
             values = score_submission(instruments[key], given, respondent.age_band)
             scores.update(
-                {(key, score): value for score, value in values.items() if value is not None}
+                {
+                    (key, score): value * 100 if (key, score) in percent else value
+                    for score, value in values.items()
+                    if value is not None
+                }
             )
         scored.append((respondent, scores))
     return scored
+
+
+def report_range(instrument: Instrument, score: Score) -> tuple[float, float]:
+    """Return the range a report shows a score on: a share with an event as a percentage."""
+    return (0.0, 100.0) if score.method == "any" else score_range(instrument, score)
 
 
 def _group(scored: Scored, key_of: Callable[[Respondent], object]) -> Grouped:
@@ -377,7 +401,7 @@ def _site_score(  # type: ignore[no-untyped-def]
     values = per_site.get(site.id, [])
     earlier = per_site_before.get(site.id, [])
     everyone = [value for site_values in per_site.values() for value in site_values]
-    low, high = score_range(instrument, score)
+    low, high = report_range(instrument, score)
 
     def shown(figure: tuple, group: list[float]) -> Estimate | None:
         return estimate(group, (low, high)) if group and figure not in hidden else None
@@ -408,6 +432,19 @@ def _site_score(  # type: ignore[no-untyped-def]
         previous_complement=len(earlier) >= k and previous_estimate is None,
         all_sites_complement=len(everyone) >= k and all_sites is None,
         higher_is=score.higher_is,
+        method=score.method,
+        asked_before=earlier_round is not None and _asks(earlier_round, instrument.key, score.id),
+    )
+
+
+def _asks(round_: Round, key: str, score_id: str) -> bool:
+    """Tell whether a round's version of an instrument has a score of this name."""
+    registry = get_registry()
+    return any(
+        score.id == score_id
+        for choice in round_.instruments
+        if choice.instrument_key == key
+        for score in registry.get(key, choice.instrument_version).scores
     )
 
 
@@ -466,7 +503,7 @@ def build_all_sites_report(
             key = (instrument.key, score.id)
             values = per_site.get(key, {})
             everyone = [value for site_values in values.values() for value in site_values]
-            bounds = score_range(instrument, score)
+            bounds = report_range(instrument, score)
             children = instrument.respondent is Group.CHILD
             modes = {mode: mode for mode in per_mode.get(key, {}) if mode is not None}
             bands = {band: band for band in per_band.get(key, {}) if band is not None}
@@ -494,6 +531,7 @@ def build_all_sites_report(
                     if children
                     else [],
                     higher_is=score.higher_is,
+                    method=score.method,
                 )
             )
     return report
@@ -512,6 +550,7 @@ def _distributions(
             Submission.status == SubmissionStatus.COMPLETED,
             Participant.site_id == site.id,
             Answer.instrument_key == instrument.key,
+            Answer.instrument_version == instrument.version,
             Answer.value.is_not(None),
         )
     )

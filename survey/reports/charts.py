@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from flask_babel import format_decimal
 from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String, Wedge
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -15,24 +18,63 @@ GREYS = [colors.Color(v, v, v) for v in (0.15, 0.35, 0.55, 0.72, 0.87)]
 WIDTH = A4[0] - 40 * mm
 
 
+#: Distances between ticks, per decade: at most MAX_TICKS intervals are drawn.
+STEPS = (1, 2, 2.5, 5)
+MAX_TICKS = 6
+
+
+def tick_step(low: float, high: float) -> float:
+    """Return the smallest round distance (1, 2, 2.5 or 5 times a power of 10) that
+    divides the range into at most MAX_TICKS intervals."""
+    span = high - low
+    power = 10.0 ** math.floor(math.log10(span / MAX_TICKS))
+    return next(
+        step * power * decade
+        for decade in (1, 10)
+        for step in STEPS
+        if span / (step * power * decade) <= MAX_TICKS + 1e-9
+    )
+
+
+def fitted_top(rows: list[tuple[str, Estimate | None]], low: float, high: float) -> float:
+    """Return the axis end for a range without a natural end (estimated counts): the next
+    tick above the highest interval shown, within the score's range."""
+    shown = [estimate.high for _name, estimate in rows if estimate is not None]
+    top = max([*shown, low + 1])
+    step = tick_step(low, top)
+    return min(high, low + math.ceil((top - low) / step - 1e-9) * step)
+
+
 def dot_chart(
-    rows: list[tuple[str, Estimate | None]], low: float, high: float, total_row: int, empty: str
+    rows: list[tuple[str, Estimate | None]],
+    low: float,
+    high: float,
+    total_row: int,
+    empty: str,
+    fit: bool = False,
 ) -> Drawing:
     """Averages as dots with interval lines on the score's range; greyscale, names beside.
 
     The table above the chart gives the same numbers as text; ``empty`` stands where a
-    figure is withheld. The row ``total_row`` gets a square marker.
+    figure is withheld. The row ``total_row`` gets a square marker. With ``fit`` the axis
+    ends just above the highest interval instead of at ``high``.
     """
     regular, _bold = register_pdf_fonts()
+    if fit:
+        high = fitted_top(rows, low, high)
     height = 9 * mm * len(rows) + 8 * mm
     drawing = Drawing(WIDTH, height)
     left, right = 55 * mm, WIDTH - 5 * mm
     scale = (right - left) / (high - low)
-    for tick in range(int(low), int(high) + 1):
+    step = tick_step(low, high)
+    for index in range(math.floor((high - low) / step + 1e-9) + 1):
+        tick = low + index * step
         x = left + (tick - low) * scale
         drawing.add(Line(x, 6 * mm, x, height, strokeColor=colors.Color(0.85, 0.85, 0.85)))
         drawing.add(
-            String(x, 1.5 * mm, str(tick), fontName=regular, fontSize=8, textAnchor="middle")
+            String(
+                x, 1.5 * mm, format_decimal(tick), fontName=regular, fontSize=8, textAnchor="middle"
+            )
         )
     for index, (name, estimate) in enumerate(rows):
         y = height - (index + 1) * 9 * mm

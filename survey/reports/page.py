@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from survey.instruments.periods import fill
 from survey.models import Group
 from survey.reports.build import (
     AllSitesReport,
@@ -160,6 +161,8 @@ def _site_score(report: SiteReport, figures: ScoreFigures) -> Section:
     heading = _score_heading(figures, report.language)
     if report.previous_round is None:
         previous = _("no earlier round")
+    elif not figures.asked_before:
+        previous = _("not asked in the last round")
     else:
         previous = _figure(figures.previous, figures.previous_complement)
     rows = (
@@ -236,7 +239,7 @@ def _item_table(report: SiteReport, run: list[ItemDistribution]) -> Table:
     labels = [label[language] for label in run[0].labels]
     rows = []
     for distribution in run:
-        question = f"{distribution.item.id}: {distribution.item.text[language]}"
+        question = f"{distribution.item.id}: {fill(distribution.item.text[language], language)}"
         if distribution.hidden:
             note = _too_few() if distribution.n < report.min_cell else _protected()
             rows.append(Row(question, note=note))

@@ -25,6 +25,7 @@ from reportlab.platypus import (
 )
 
 from survey.fonts import printable, register_pdf_fonts
+from survey.instruments.periods import fill
 from survey.models import Group
 from survey.reports.build import (
     AllSitesReport,
@@ -116,7 +117,14 @@ def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> byte
                 Paragraph(_score_heading(score, language), styles["h2"]),
                 _table(table_rows, [70 * mm, 30 * mm, 70 * mm]),
                 Spacer(1, 2 * mm),
-                dot_chart(chart_rows, score.low, score.high, len(chart_rows) - 1, _too_few()),
+                dot_chart(
+                    chart_rows,
+                    score.low,
+                    score.high,
+                    len(chart_rows) - 1,
+                    _too_few(),
+                    fit=score.method == "count",
+                ),
             ]
             groupings = (
                 (_("How the children answered"), score.by_assistance, _assistance_label),
@@ -279,9 +287,14 @@ def _number(value: float, signed: bool = False) -> str:
 def _score_heading(score: ScoreFigures | AllSitesScore, language: str) -> str:
     """Return "Questionnaire: score (scale 1–5, higher is better)"."""
     direction = _("higher is better") if score.higher_is == "better" else _("higher is worse")
-    scale = _(
-        "scale %(low)s–%(high)s", low=format_decimal(score.low), high=format_decimal(score.high)
-    )
+    if score.method == "any":
+        scale = _("percent")
+    elif score.method == "count":
+        scale = _("estimated from the answer bands")
+    else:
+        scale = _(
+            "scale %(low)s–%(high)s", low=format_decimal(score.low), high=format_decimal(score.high)
+        )
     return f"{score.instrument.title[language]}: {score.label[language]} ({scale}, {direction})"
 
 
@@ -301,6 +314,8 @@ def _figure_text(estimate, protected: bool, styles: dict) -> object:  # type: ig
 def _previous_text(report: SiteReport, figures: ScoreFigures, styles: dict) -> object:
     if report.previous_round is None:
         return _("no earlier round")
+    if not figures.asked_before:
+        return _("not asked in the last round")
     return _figure_text(figures.previous, figures.previous_complement, styles)
 
 
@@ -371,6 +386,7 @@ def _scores(report: SiteReport, styles: dict) -> list:
                         figures.high,
                         total_row=1,
                         empty=_too_few(),
+                        fit=figures.method == "count",
                     ),
                 ]
             )
@@ -382,7 +398,7 @@ def _items(report: SiteReport, styles: dict) -> list:
     story = [PageBreak(), Paragraph(_("How the answers spread"), styles["h1"])]
     language = report.language
     for distribution in report.items:
-        text = distribution.item.text[language]
+        text = fill(distribution.item.text[language], language)
         story.append(Paragraph(f"{distribution.item.id}: {text}", styles["small"]))
         if distribution.hidden:
             hidden = _too_few() if distribution.n < report.min_cell else _protected()
@@ -413,7 +429,7 @@ def child_sentence(distribution: ItemDistribution, language: str) -> tuple[str, 
     ranked = sorted(range(len(distribution.shares)), key=lambda i: -distribution.shares[i])
     top, second = (distribution.shares[i] for i in ranked[:2])
     answer = distribution.labels[ranked[0]][language]
-    question = distribution.item.text[language]
+    question = fill(distribution.item.text[language], language)
     position = ranked[0] / (len(distribution.shares) - 1)
     if top > MAJORITY:
         return _(

@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.instruments.model import DEFAULT_STEPS, Instrument, Item, Scale
+from survey.instruments.periods import fill
 from survey.models import (
+    AgeBand,
     Answer,
     Group,
     MissingCode,
@@ -109,6 +111,16 @@ def default_steps(submission: Submission) -> int | None:
     """Return the number of choices the child's age band gets by default (None for staff)."""
     band = submission.participant.age_band
     return DEFAULT_STEPS[band] if band else None
+
+
+def chooses_period(submission: Submission) -> bool:
+    """Tell whether the adult chooses the child's reference period (ages 6-9, rule 16)."""
+    return is_child(submission) and submission.participant.age_band is AgeBand.AGE_6_9
+
+
+def fill_period(submission: Submission, text: str, language: str) -> str:
+    """Return an instrument text with ``{period}`` in the submission's words for its period."""
+    return fill(text, language, submission.reference_period)
 
 
 def instruments(submission: Submission) -> list[Instrument]:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import BooleanField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from survey.admin.forms import ActionForm, choices
 from survey.forms import SurveyForm
+from survey.instruments.periods import DEFAULT_PERIOD, PERIODS
+from survey.models import WholePeriod
 
-__all__ = ["ActionForm", "ChoiceForm", "CodeForm", "SetupForm"]
+__all__ = ["ActionForm", "ChoiceForm", "CodeForm", "SetupForm", "period_choice"]
 
 #: The languages a child can answer in, each named in itself.
 AUTONYMS = {
@@ -80,6 +84,40 @@ class SetupForm(SurveyForm):
     high_contrast = BooleanField(_l("High contrast"))
     switch_scanning = BooleanField(_l("Switch scanning: the choices light up one after another"))
     scan_aloud = BooleanField(_l("Switch scanning: say each choice aloud as it lights up"))
+    #: Only for children of 6-9 (``flow.chooses_period``); removed from the form for the rest.
+    reference_period = RadioField(
+        _l("Which time should the questions be about?"),
+        choices=[],
+        default=DEFAULT_PERIOD,
+        validators=[InputRequired(message=_l("Choose the time the questions are about."))],
+    )
+    whole_period = RadioField(
+        _l("Has the child lived here for the whole period?"),
+        choices=choices(
+            [
+                (WholePeriod.YES.value, _l("Yes")),
+                (WholePeriod.NO.value, _l("No")),
+                (WholePeriod.DONT_KNOW.value, _l("Don't know")),
+            ]
+        ),
+        validators=[Optional()],
+    )
+
+    def __init__(self, *args: Any, chooses_period: bool, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if chooses_period:
+            # The anchors in the words the page is shown in (they are data, not messages).
+            self.reference_period.choices = [
+                (code, period_choice(code, language)) for code in PERIODS
+            ]
+        else:
+            del self.reference_period
+
+
+def period_choice(code: str, language: str) -> str:
+    """Return a reference period's words as a choice on the setup page ("Siden juleferien")."""
+    words = PERIODS[code][language]
+    return words[:1].upper() + words[1:]
 
 
 class ChoiceForm(SurveyForm):

@@ -47,10 +47,17 @@ def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] 
         q.item.id: posted.get(q.item.id) or _stored_choice(given.get((instrument.key, q.item.id)))
         for q in page_questions
     }
+    language = submission.language.value
     page_html = render_template(
         "respond/staff.html",
         submission=submission,
         instrument=instrument,
+        # Staff read the default period ("de sidste 4 uger") wherever a text holds {period}.
+        intro=flow.fill_period(submission, instrument.intro[language], language),
+        texts={
+            q.item.id: flow.fill_period(submission, q.item.text[language], language)
+            for q in page_questions
+        },
         questions=[q for q in page_questions if flow.is_shown(q, given) or q.item.show_if],
         shown={q.item.id for q in page_questions if flow.is_shown(q, given)},
         chosen=chosen,

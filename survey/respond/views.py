@@ -15,13 +15,15 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, ValidationError, generate_csrf, validate_csrf
 from werkzeug.wrappers.response import Response
 
 from survey import audit, throttle
 from survey.extensions import csrf, db, limiter
-from survey.instruments.model import Instrument
+from survey.instruments.model import LANGUAGES, Instrument
+from survey.instruments.periods import DEFAULT_PERIOD, PERIODS, PLACEHOLDER
 from survey.instruments.recorded import AUDIO_FOLDER
 from survey.models import (
     AssistanceMode,
@@ -31,9 +33,10 @@ from survey.models import (
     SubmissionStatus,
     TalkRequest,
     TextSize,
+    WholePeriod,
 )
 from survey.respond import bp, flow, state
-from survey.respond.forms import ActionForm, ChoiceForm, CodeForm, SetupForm
+from survey.respond.forms import ActionForm, ChoiceForm, CodeForm, SetupForm, period_choice
 
 #: Bounds of a background save's fields: far above any questionnaire, far below trouble.
 MAX_QUESTIONS = 10_000
@@ -105,7 +108,12 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
     """Let the adult choose how the child answers and sees the questions."""
     if not flow.is_child(submission):
         return redirect(_entry_point(submission), code=303)
-    form = SetupForm()
+    chooses_period = flow.chooses_period(submission)
+    if not chooses_period and "reference_period" in request.form:
+        # Only the youngest children's questions are anchored; the rest read "de sidste 4 uger".
+        abort(400, description=_("A time for the questions can only be chosen for ages 6 to 9."))
+    page_language = _page_language()
+    form = SetupForm(chooses_period=chooses_period, language=page_language)
     if not form.is_submitted():
         form.assistance_mode.data = (
             submission.assistance_mode.value if submission.assistance_mode else None
@@ -119,6 +127,9 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
         form.high_contrast.data = submission.high_contrast
         form.switch_scanning.data = submission.switch_scanning
         form.scan_aloud.data = submission.scan_aloud
+        if chooses_period:
+            form.reference_period.data = submission.reference_period or DEFAULT_PERIOD
+        form.whole_period.data = submission.whole_period.value if submission.whole_period else None
     if form.validate_on_submit():
         flow.check_open(submission)
         submission.assistance_mode = AssistanceMode(form.assistance_mode.data)
@@ -131,14 +142,31 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
         submission.high_contrast = form.high_contrast.data
         submission.switch_scanning = form.switch_scanning.data
         submission.scan_aloud = form.scan_aloud.data
+        submission.reference_period = (
+            form.reference_period.data if chooses_period else DEFAULT_PERIOD
+        )
+        submission.whole_period = (
+            WholePeriod(form.whole_period.data) if form.whole_period.data else None
+        )
         db.session.commit()
         state.begin(submission)
         return redirect(url_for("respond.show_assent"), code=303)
     default = flow.default_steps(submission)
     status = 422 if form.errors else 200
     return render_template(
-        "respond/setup.html", form=form, submission=submission, default_steps=default
+        "respond/setup.html",
+        form=form,
+        submission=submission,
+        default_steps=default,
+        default_period=PERIODS[DEFAULT_PERIOD][page_language],
+        default_choice=period_choice(DEFAULT_PERIOD, page_language),
     ), status
+
+
+def _page_language() -> str:
+    """Return the language the page is shown in, for words that are data (not messages)."""
+    locale = get_locale()
+    return locale.language if locale and locale.language in LANGUAGES else LANGUAGES[0]
 
 
 @bp.route("/assent", methods=["GET", "POST"])
@@ -212,7 +240,8 @@ def _question_page(
     steps = [q for q in steps if flow.is_shown(q, given)]
     position = max(0, sum(q.index <= question.index for q in steps) - 1)
     language = submission.language.value
-    text = question.item.text_for(language, submission.participant.age_band)
+    wording = question.item.text_for(language, submission.participant.age_band)
+    text = flow.fill_period(submission, wording, language)
     recording_url = _recording_url(question.instrument, language)
     page = render_template(
         "respond/question.html",
@@ -220,7 +249,7 @@ def _question_page(
         question=question,
         scale=flow.scale_for(submission, question),
         text=text,
-        heading_audio=_heading_audio(question, language, text) or recording_url(text),
+        heading_audio=_heading_audio(question, language, wording) or recording_url(text),
         recording_url=recording_url,
         chosen=chosen,
         form=form or ChoiceForm(formdata=None),
@@ -232,11 +261,11 @@ def _question_page(
     return page, status
 
 
-def _heading_audio(question: flow.Question, language: str, text: str) -> str | None:
+def _heading_audio(question: flow.Question, language: str, wording: str) -> str | None:
     # An item's own audio file (``audio:`` in its YAML) speaks its main text; an age band's
-    # own text is spoken by the folder's recordings.
+    # own text, and a text with the period filled in, are spoken by the folder's recordings.
     item = question.item
-    if not item.audio.get(language) or text != item.text[language]:
+    if not item.audio.get(language) or wording != item.text[language] or PLACEHOLDER in wording:
         return None
     instrument = question.instrument
     return url_for(

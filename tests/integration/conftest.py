@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from survey import accounts
 from survey.demo import create_demo
-from survey.demo_answers import assign_instruments
+from survey.demo_answers import FIRST_VERSIONS, assign_instruments
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import AgeBand, Group, Layout, Role, Round, Site, Study
@@ -68,7 +68,7 @@ def field(app) -> Field:
     study.rounds.append(round_)
     db.session.add(study)
     db.session.flush()
-    assign_instruments(round_, get_registry())
+    assign_instruments(round_, get_registry(), FIRST_VERSIONS)
     round_.open()
     codes = {
         "young": register_participants(

@@ -4,11 +4,15 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy.exc import IntegrityError
 
 from survey import create_app
-from survey.database import SQLITE_BUSY_TIMEOUT_MS, upgrade_to_head
+from survey.database import MIGRATIONS_DIRECTORY, SQLITE_BUSY_TIMEOUT_MS, upgrade_to_head
 from survey.extensions import db
-from survey.models import Base
+from survey.instruments.periods import PERIODS
+from survey.models import AgeBand, Base, Group, Round, Site, Study, Submission, WholePeriod
+from survey.participants import register_participants
 from tests.conftest import BACKENDS, TEST_SETTINGS
 
 
@@ -67,3 +71,47 @@ def test_init_db_command_upgrades_an_empty_database(backend_name, empty_database
         tables = set(sa.inspect(db.engine).get_table_names())
         db.engine.dispose()
     assert {table.name for table in Base.metadata.sorted_tables} <= tables
+
+
+def _submission_columns_and_checks() -> tuple[set[str], set[str]]:
+    inspector = sa.inspect(db.engine)
+    columns = {column["name"] for column in inspector.get_columns("submissions")}
+    checks = {check["name"] for check in inspector.get_check_constraints("submissions")}
+    return columns, checks
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_reference_period_migration_upgrades_and_downgrades(backend_name, empty_database_url):
+    url = empty_database_url(backend_name)
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    added = {"reference_period", "whole_period"}
+    added_checks = {"ck_submissions_reference_period", "ck_submissions_whole_period"}
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIRECTORY, revision="0006")
+        columns, checks = _submission_columns_and_checks()
+        assert not added & columns
+        upgrade_to_head()
+        columns, upgraded_checks = _submission_columns_and_checks()
+        assert added <= columns
+        assert upgraded_checks == checks | added_checks  # the earlier constraints are kept
+        # Every period the setup offers is accepted; anything else is refused.
+        study = Study(slug="s", name="S", sites=[Site(name="A")], rounds=[Round(name="r")])
+        db.session.add(study)
+        db.session.flush()
+        (issued,) = register_participants(study.sites[0], Group.CHILD, 1, age_band=AgeBand.AGE_6_9)
+        submission = Submission(participant=issued.participant, round=study.rounds[0])
+        submission.whole_period = WholePeriod.DONT_KNOW
+        db.session.add(submission)
+        for code in PERIODS:
+            submission.reference_period = code
+            db.session.flush()
+        submission.reference_period = "someday"
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.remove()
+        downgrade(directory=MIGRATIONS_DIRECTORY, revision="0006")
+        assert _submission_columns_and_checks() == (columns - added, checks)
+        upgrade_to_head()
+        assert _submission_columns_and_checks() == (columns, upgraded_checks)
+        db.engine.dispose()

@@ -36,13 +36,26 @@ def baseline_submissions():
 def test_demo_rounds_get_the_instruments_of_each_group(app, runner):
     runner.invoke(args=["demo"])
     registry = get_registry()
-    for round_ in rounds().values():
-        for group, keys in ((Group.CHILD, CHILD_INSTRUMENTS), (Group.STAFF, STAFF_INSTRUMENTS)):
+    staff_v1 = ["staff_competence", "staff_wellbeing", "situations_staff"]
+    # The baseline on the first versions (no WHO-5 yet), the follow-up on the newest.
+    expected = {
+        "baseline": ({Group.CHILD: list(CHILD_INSTRUMENTS), Group.STAFF: staff_v1}, {1}),
+        "follow-up": (
+            {Group.CHILD: list(CHILD_INSTRUMENTS), Group.STAFF: STAFF_INSTRUMENTS},
+            {1, 2},
+        ),
+    }
+    for name, round_ in rounds().items():
+        keys, versions = expected[name]
+        for group in (Group.CHILD, Group.STAFF):
             chosen = round_.instruments_for(group)
-            assert [choice.instrument_key for choice in chosen] == list(keys)
+            assert [choice.instrument_key for choice in chosen] == list(keys[group])
             for choice in chosen:
                 instrument = registry.get(choice.instrument_key, choice.instrument_version)
                 assert instrument.respondent is group
+                assert instrument.version in versions
+                if name == "follow-up":
+                    assert instrument == registry.latest(choice.instrument_key)
 
 
 def test_baseline_is_filled_and_follow_up_is_empty(app, runner):

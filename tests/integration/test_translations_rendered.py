@@ -25,7 +25,7 @@ from flask.testing import FlaskClient
 import survey.forms
 from survey import accounts
 from survey.demo import create_demo
-from survey.demo_answers import assign_instruments
+from survey.demo_answers import FIRST_VERSIONS, assign_instruments
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import Group, Participant, Role, Round, RoundStatus, Site, Study, TalkRequest
@@ -84,7 +84,7 @@ def place(app, make_app) -> Place:
     quiet.rounds.append(Round(name="baseline"))
     db.session.add(quiet)
     db.session.flush()
-    assign_instruments(quiet.rounds[0], get_registry())
+    assign_instruments(quiet.rounds[0], get_registry(), FIRST_VERSIONS)
     no_round = register_participants(quiet_site, Group.STAFF, 1)[0].code
     db.session.commit()
 
@@ -157,6 +157,8 @@ SETUP = {
     "switch_scanning": "y",
     "scan_aloud": "y",
     "high_contrast": "y",
+    # The demo's first children, whose codes the tests use, are 6-9: their adult chooses this.
+    "reference_period": "weeks4",
 }
 
 

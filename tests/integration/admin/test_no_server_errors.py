@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
-from survey.demo_answers import assign_instruments
+from survey.demo_answers import FIRST_VERSIONS, assign_instruments
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import AgeBand, Group, Layout
@@ -92,7 +92,7 @@ def snapshot() -> dict[str, list]:
 @pytest.fixture
 def visitors(world, sign_in, make_app):
     """A client per kind of visitor, on an app with the same settings."""
-    assign_instruments(world.draft, get_registry())
+    assign_instruments(world.draft, get_registry(), FIRST_VERSIONS)
     world.draft.open()
     child = register_participants(
         world.site_a, Group.CHILD, 1, age_band=AgeBand.AGE_10_12, layout=Layout.STANDARD

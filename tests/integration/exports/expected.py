@@ -52,6 +52,8 @@ SUBMISSION_COLUMNS = [
     "layout",
     "scale_steps",
     "language",
+    "reference_period",
+    "whole_period",
     "started_on",
     "completed_on",
     "status",

@@ -296,7 +296,7 @@ def two_site_study(app, plan=None):
     round 2. Every staff member answers every wellbeing statement with the site's value, so
     Birken's round-1 scores are 2.5 (wellbeing at work: two statements are reversed) and 2.0
     (support)."""
-    from survey.demo_answers import assign_instruments
+    from survey.demo_answers import FIRST_VERSIONS, assign_instruments
     from survey.instruments import get_registry
     from survey.models import Round, Site, Study
     from survey.participants import register_participants
@@ -310,7 +310,7 @@ def two_site_study(app, plan=None):
     db.session.add(study)
     db.session.flush()
     for round_ in rounds:
-        assign_instruments(round_, get_registry())
+        assign_instruments(round_, get_registry(), FIRST_VERSIONS)
     plan = {
         (site, index): size_and_value
         for (name, index), size_and_value in (
@@ -560,7 +560,7 @@ def children_study(app, plan):
     """Sites with children answering the demo questionnaires: {site: (n, mode, age band)}."""
     import random
 
-    from survey.demo_answers import _add_submission, assign_instruments
+    from survey.demo_answers import FIRST_VERSIONS, _add_submission, assign_instruments
     from survey.instruments import get_registry
     from survey.models import Round, Site, Study
     from survey.participants import register_participants
@@ -570,7 +570,7 @@ def children_study(app, plan):
     study.rounds.append(round_)
     db.session.add(study)
     db.session.flush()
-    assign_instruments(round_, get_registry())
+    assign_instruments(round_, get_registry(), FIRST_VERSIONS)
     cells = {}
     rng = random.Random(7)  # noqa: S311  (made-up answers)
     for name, (n, mode, band) in plan.items():

@@ -22,7 +22,10 @@ def child_client(client, field):
         response = client.post("/respond/", data={"code": field.codes[who].lower()})
         assert response.status_code == 303, response.get_data(as_text=True)
         assert response.headers["Location"] == "/respond/setup"
-        assert client.post("/respond/setup", data={**SETUP, **(setup or {})}).status_code == 303
+        # The adult of a 6-9-year-old also chooses the period the questions are about.
+        period = {"reference_period": "weeks4"} if who == "young" else {}
+        data = {**SETUP, **period, **(setup or {})}
+        assert client.post("/respond/setup", data=data).status_code == 303
         response = client.post("/respond/assent", data={"answer": "start"})
         assert response.status_code == 303
         return client, response.headers["Location"]

@@ -149,7 +149,7 @@ def test_without_recordings_the_page_leaves_reading_to_the_device(use_copy, chil
         "child_wellbeing/1/..%2Fscales.yaml",
         "child_wellbeing/1/..%2F..%2Fetc%2Fpasswd",
         "child_wellbeing/1/cw_01.da.mp3",
-        f"child_wellbeing/2/{recording_name('da', 'Ved ikke')}",
+        f"child_wellbeing/9/{recording_name('da', 'Ved ikke')}",
         f"nothing/1/{recording_name('da', 'Ved ikke')}",
     ],
 )

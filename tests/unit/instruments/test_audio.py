@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from survey.instruments.cli import instruments_group
 from survey.instruments.loader import BUILTIN_FOLDER, load_folder, load_registry
+from survey.instruments.periods import PERIODS
 from survey.instruments.recorded import (
     AUDIO_FOLDER,
     manifest_path,
@@ -89,6 +90,25 @@ def test_every_text_read_aloud_is_spoken_once_per_language(child_data, write_ins
     assert {"Ved ikke", "Vil ikke svare"} <= texts["da"]
     assert message_texts("en") == ("I don't know", "I don't want to answer")
     assert "Happy now?" in texts["en"]
+
+
+def test_a_6_to_9_wording_with_the_period_is_spoken_once_per_period(
+    child_data, write_instrument, tmp_path
+):
+    child_data["items"][0]["text"] = {"da": "Er du glad {period}?", "en": "Happy {period}?"}
+    child_data["items"][0]["text_by_age"] = {"6-9": {"da": "Glad {period}?", "en": "Glad?"}}
+    write_instrument(child_data)
+    (instrument,), _problems = load_folder(tmp_path)
+    texts = spoken_texts([instrument])
+    for words in PERIODS.values():
+        assert f"Glad {words['da']}?" in texts["da"]  # the 6-9 text: the adult picks a period
+    # Older children always read the last 4 weeks: that one text only.
+    assert {t for t in texts["da"] if t.startswith("Er du glad")} == {
+        "Er du glad de sidste 4 uger?"
+    }
+    assert {t for t in texts["en"] if t.startswith("Happy")} == {"Happy in the last 4 weeks?"}
+    assert "Glad?" in texts["en"]  # a text without the placeholder stays one text
+    assert not [text for by_language in texts.values() for text in by_language if "{" in text]
 
 
 def test_command_records_real_speech_for_every_text(folder, tools, tmp_path_factory):

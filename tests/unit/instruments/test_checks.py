@@ -699,3 +699,15 @@ def test_word_counts_read_the_filled_in_period(child_data, write_instrument, pro
     assert warnings == [
         f"{problems_of()[0].file}: tc_01: warning: da 6-9: 11 words (aim for at most 10)"
     ]
+
+
+def test_times_multiplies_only_sums_and_counts(staff_data, write_instrument, problems_of):
+    staff_data["scores"][0]["times"] = 4
+    write_instrument(staff_data)
+    only_error(problems_of(), "safe", "'times' needs method: sum or count, not mean")
+    staff_data["scores"][0]["method"] = "sum"
+    write_instrument(staff_data)
+    assert errors(problems_of()) == []
+    staff_data["scores"][0].update(method="any", items=["ts_02"], higher_is="worse")
+    write_instrument(staff_data)
+    only_error(problems_of(), "safe", "'times' needs method: sum or count, not any")

@@ -35,7 +35,7 @@ def invoke(*args):
 def test_check_passes_on_the_shipped_folder():
     result = invoke("check")
     assert result.exit_code == 0, result.output
-    assert "6 instrument versions, 0 errors, 0 warnings." in result.output
+    assert "13 instrument versions, 0 errors, 0 warnings." in result.output
     assert "child_wellbeing@1: LIX da 6-9:" in result.output
 
 
@@ -48,7 +48,7 @@ def test_check_fails_on_a_broken_copy_naming_file_and_item(broken_copy):
     assert expected in result.output
     # A locked version that fails to load is reported by the wording lock as well.
     assert "child_inclusion@1 is locked but its file is missing or invalid" in result.output
-    assert "5 instrument versions, 2 errors, 0 warnings." in result.output
+    assert "12 instrument versions, 2 errors, 0 warnings." in result.output
 
 
 def test_check_of_a_single_file(broken_copy):
@@ -76,11 +76,13 @@ def test_codebook_refuses_broken_instruments(broken_copy):
 
 
 def test_lock_adds_new_versions_only(broken_copy):
-    source = broken_copy / "staff_wellbeing.v1.yaml"
+    source = broken_copy / "staff_who5.v1.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     data["version"] = 2
-    data["items"][0]["text"]["da"] = "Jeg er rigtig glad for mit arbejde."
-    (broken_copy / "staff_wellbeing.v2.yaml").write_text(
+    # A changed wording is a new item, and a score over it a new score.
+    data["items"][0].update(id="who_11", text={"da": "Jeg har været glad.", "en": "Happy."})
+    data["scores"][0].update(id="index2", items=["who_11", *data["scores"][0]["items"][1:]])
+    (broken_copy / "staff_who5.v2.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
     (broken_copy / "child_inclusion.v1.yaml").unlink()
@@ -88,7 +90,7 @@ def test_lock_adds_new_versions_only(broken_copy):
     before = (broken_copy / WORDING_LOCK).read_text(encoding="utf-8")
     result = invoke("lock", str(broken_copy))
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Locked staff_wellbeing@2."
+    assert result.output.strip() == "Locked staff_who5@2."
     after = (broken_copy / WORDING_LOCK).read_text(encoding="utf-8")
     assert after != before
     assert invoke("lock", str(broken_copy)).output.strip() == "Every version was already locked."

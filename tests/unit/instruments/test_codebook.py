@@ -51,3 +51,27 @@ def test_html_holds_every_item_and_is_escaped():
     assert '<html lang="en">' in page
     assert "<script" not in page
     assert "Don&#39;t know" in page or "Don&#x27;t know" in page
+
+
+def test_codebook_shows_both_versions_and_how_event_scores_are_built():
+    markdown = render_markdown(REGISTRY)
+    for key in ("child_wellbeing", "situations_child", "situations_staff", "staff_competence"):
+        assert f"## {key} (version 1)" in markdown and f"## {key} (version 2)" in markdown
+    lines = {line.split("`")[1]: line for line in markdown.splitlines() if line.startswith("- `")}
+    assert lines["ss_force_rate"].endswith(
+        "10 × the estimated number of events of ss_13, ss_14, ss_15, ss_16, per the count of "
+        "ss_10; at least 75% answered; range 0–128; higher is worse"
+    )
+    assert (
+        "share with an event (1 if any answer is above its lowest choice, else 0) of sc_11"
+        in (lines["sc_hurt_any"])
+    )
+    assert "ages 10-12, 13-18" in lines["cw_wellbeing_ext"]
+    assert "ages" not in lines["cw_wellbeing_core"]
+    assert "4 × the sum of who_01" in lines["who_index"] and "range 0–100" in lines["who_index"]
+    assert "2 = 1 / 1 (counts as 1); 3 = 2-3 / 2-3 (counts as 2.5)" in markdown
+    assert "Source: WHO-5 Well-Being Index (WHO-Five)" in markdown
+    assert "Free to use without permission; used unaltered" in markdown
+    assert "shown if sc_11 or sc_12 or sc_13 or sc_14 or sc_15 or sc_16 above the lowest" in (
+        markdown
+    )

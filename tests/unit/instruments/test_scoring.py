@@ -12,9 +12,9 @@ from survey.instruments.scoring import compute_score, score_range, score_submiss
 from survey.models.enums import AgeBand, MissingCode
 
 REGISTRY, _ = load_registry([BUILTIN_FOLDER])
-WELLBEING = REGISTRY.latest("child_wellbeing")
-STAFF = REGISTRY.latest("staff_wellbeing")
-SITUATIONS = REGISTRY.latest("situations_staff")
+WELLBEING = REGISTRY.get("child_wellbeing", 1)
+STAFF = REGISTRY.get("staff_wellbeing", 1)
+SITUATIONS = REGISTRY.get("situations_staff", 1)
 
 
 @dataclass(frozen=True)
@@ -196,3 +196,23 @@ def test_reversed_child_item_mirrors_its_meaning_on_every_rung(scale_key, data):
     )
     expected = None if meanings[code] is None else 6 - meanings[code]
     assert value == expected
+
+
+WHO5 = REGISTRY.get("staff_who5", 1)
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [((5, 5, 5, 5, 5), 100.0), ((0, 0, 0, 0, 0), 0.0), ((3, 4, 2, 5, 1), 60.0)],
+)
+def test_who5_is_the_raw_sum_times_4(codes, expected):
+    # Published scoring: five answers 0-5, raw 0-25, times 4 (3+4+2+5+1 = 15 -> 60).
+    answers = [Given(f"who_0{n}", "who6", code) for n, code in enumerate(codes, start=1)]
+    assert score(WHO5, "index", answers) == expected
+    assert score_range(WHO5, WHO5.scores[0]) == (0.0, 100.0)
+
+
+def test_who5_needs_all_five_answers():
+    answers = [Given(f"who_0{n}", "who6", 4) for n in range(1, 5)]
+    answers.append(Given("who_05", "who6", missing_code=MissingCode.REFUSED))
+    assert score(WHO5, "index", answers) is None
