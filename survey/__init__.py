@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -89,12 +91,19 @@ def _register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["current_language"] = i18n.select_locale
     app.jinja_env.globals["format_code"] = format_code
+    app.jinja_env.globals["favicon"] = _favicon(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(accounts.load_user)
     login_manager.login_view = "admin.login"
     login_manager.login_message = i18n.lazy_text("Please sign in to see that page.")
     limiter.init_app(app)
+
+
+def _favicon(app: Flask) -> str:
+    """Return the icon as a data URI: every page shows it without a request of its own."""
+    svg = Path(app.static_folder or "", "img", "favicon.svg").read_bytes()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
 def _register_instruments(app: Flask) -> None:

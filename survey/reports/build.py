@@ -33,7 +33,14 @@ from survey.models import (
     SubmissionStatus,
 )
 from survey.reports.disclosure import Figure, average, decide
-from survey.reports.stats import Change, Estimate, change, estimate, paired_change
+from survey.reports.stats import (
+    Change,
+    Estimate,
+    change,
+    estimate,
+    paired_change,
+    share_estimate,
+)
 
 
 @dataclass
@@ -215,6 +222,14 @@ def _score_round(round_: Round) -> Scored:
             )
         scored.append((respondent, scores))
     return scored
+
+
+def estimator(score: Score) -> Callable[[list[float], tuple[float, float]], Estimate | None]:
+    """Return how a group's figure is estimated: a share (in percent) with Wilson's interval,
+    a mean with Student's t."""
+    if score.method == "any":
+        return lambda values, _bounds: share_estimate(values)
+    return estimate
 
 
 def report_range(instrument: Instrument, score: Score) -> tuple[float, float]:
@@ -404,7 +419,7 @@ def _site_score(  # type: ignore[no-untyped-def]
     low, high = report_range(instrument, score)
 
     def shown(figure: tuple, group: list[float]) -> Estimate | None:
-        return estimate(group, (low, high)) if group and figure not in hidden else None
+        return estimator(score)(group, (low, high)) if group and figure not in hidden else None
 
     site_estimate = shown((SITE, site.id, round_.id), values)
     # The previous round was published under its own decision: show only what it showed.
@@ -455,6 +470,7 @@ def _rows(
     hidden: frozenset,
     k: int,
     bounds: tuple[float, float],
+    score: Score,
 ) -> list[ScoreRow]:
     rows = []
     for key, name in names.items():
@@ -463,7 +479,7 @@ def _rows(
         rows.append(
             ScoreRow(
                 name,
-                estimate(group, bounds) if shown else None,
+                estimator(score)(group, bounds) if shown else None,
                 len(group),
                 protected=len(group) >= k and not shown,
             )
@@ -510,7 +526,9 @@ def build_all_sites_report(
             youngest_first = dict(
                 sorted(bands.items(), key=lambda entry: int(entry[0].split("-")[0]))
             )
-            rows = partial(_rows, hidden=hidden.get(key, frozenset()), k=k, bounds=bounds)
+            rows = partial(
+                _rows, hidden=hidden.get(key, frozenset()), k=k, bounds=bounds, score=score
+            )
             report.scores.append(
                 AllSitesScore(
                     instrument=instrument,

@@ -59,6 +59,25 @@ def estimate(values: Sequence[float], bounds: tuple[float, float] | None = None)
     return Estimate(n, mean, low, high, half)
 
 
+def share_estimate(values: Sequence[float], scale: float = 100.0) -> Estimate | None:
+    """Return the share of values above 0 (each 0 or ``scale``), in units of ``scale``, with
+    its 95 % Wilson score interval, or None for fewer than two values.
+
+    A t interval around a share collapses to nothing when everyone (or no one) had an event;
+    Wilson's stays honest at the ends and never leaves 0–``scale``.
+    """
+    n = len(values)
+    if n < 2:
+        return None
+    share = sum(value > 0 for value in values) / n
+    z2 = _Z_975**2
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = _Z_975 * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return Estimate(
+        n, share * scale, (centre - half) * scale, (centre + half) * scale, half * scale
+    )
+
+
 @dataclass(frozen=True)
 class Change:
     """The change from an earlier estimate and whether it exceeds its uncertainty."""

@@ -62,7 +62,7 @@ def test_the_question_and_every_answer_play_their_recording(page, live_server, n
     start_reading(page, live_server, new_code())
     urls = recorded_urls(page)
     assert len(urls) == len(QUESTION)
-    assert all(url and url.startswith("/respond/audio/child_wellbeing/1/") for url in urls)
+    assert all(url and url.startswith("/respond/audio/child_wellbeing/2/") for url in urls)
     assert played(page, len(urls)) == urls
     assert page.evaluate("window.__spoken") == []  # the device's voice was not needed
     for url in urls:

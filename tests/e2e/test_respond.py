@@ -134,7 +134,7 @@ def test_teenager_completes_by_keyboard_alone(page, live_server, live_app, new_c
     result = submission_of(live_app, code)
     assert result["status"] == "completed"
     assert result["scale_steps"] == 5
-    assert "faces5_amount" in result["scales"]
+    assert "faces5_amount2" in result["scales"]  # the follow-up asks version 2
 
 
 def test_switch_user_completes_with_space_and_enter_only(page, live_server, live_app, new_code):
@@ -228,7 +228,7 @@ def test_staff_member_completes_on_a_phone(browser, live_server, live_app, new_c
         page.locator("form.staff-form button[type=submit]").click()
         expect(page.locator("h1")).not_to_have_text(heading)
         pages += 1
-    assert pages == 3
+    assert pages == 4  # version 2: competence, wellbeing, WHO-5, situations
     expect(page.locator("h1")).to_have_text("Tak, fordi du svarede!")
     assert_accessible(axe, page)
     assert submission_of(live_app, code)["status"] == "completed"

@@ -74,3 +74,19 @@ def test_paired_change_matches_an_independent_calculation():
     # The same data as independent groups: wider, and not a reliable change.
     assert not change(estimate(before), estimate(after)).reliable
     assert paired_change([0.5]) is None
+
+
+@pytest.mark.parametrize(
+    ("events", "n", "low", "high"),
+    # Wilson score intervals, 95 %: 3 of 10 is the textbook 10.8-60.3 %; 7 of 7 and 0 of 7
+    # keep an honest width instead of collapsing to one point.
+    [(3, 10, 10.78, 60.32), (7, 7, 64.57, 100.0), (0, 7, 0.0, 35.43), (5, 10, 23.66, 76.34)],
+)
+def test_a_share_gets_a_wilson_interval_in_percent(events, n, low, high):
+    from survey.reports.stats import share_estimate
+
+    values = [100.0] * events + [0.0] * (n - events)
+    found = share_estimate(values)
+    assert found.mean == pytest.approx(100 * events / n)
+    assert (found.low, found.high) == (pytest.approx(low, abs=0.01), pytest.approx(high, abs=0.01))
+    assert share_estimate([100.0]) is None

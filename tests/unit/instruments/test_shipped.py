@@ -216,3 +216,22 @@ def test_amount_midpoint_and_english_labels_read_naturally():
         "Rigtig meget",
     ]
     assert labels[3]["en"] == "A lot"
+
+
+def test_the_most_serious_situation_is_described_after_any_event():
+    staff = REGISTRY.latest("situations_staff")
+    events = {"ss_11", "ss_02", "ss_03", "ss_04", "ss_13", "ss_14", "ss_15", "ss_16"}
+    for item_id in ("ss_18", "ss_19"):
+        assert set(staff.item(item_id).show_if.items) == events
+
+
+def test_a_follow_up_on_several_items_shows_after_any_event_on_any_rung():
+    children = REGISTRY.latest("situations_child")
+    follow_up = children.item("sc_17")
+    nothing = {f"sc_1{n}": ("faces3_event", 1) for n in range(1, 7)}
+    assert not children.is_shown(follow_up, nothing)
+    assert not children.is_shown(follow_up, {})
+    assert not children.is_shown(follow_up, {"sc_13": ("faces3_event", None)})
+    for item_id in nothing:
+        for scale, code in (("faces3_event", 2), ("faces5_event", 5), ("faces2_event", 2)):
+            assert children.is_shown(follow_up, {**nothing, item_id: (scale, code)})
