@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format translations messages test-tools clean
+.PHONY: run test lint format translations messages test-tools mutation clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,15 @@ format: $(BIN)/.installed-test
 
 test: lint translations test-tools
 	$(BIN)/pytest
+
+# Mutation testing of the critical modules ([tool.mutmut] in pyproject.toml); not part of
+# `make test` (it takes long on 2 cores). Results stay in mutants/ and a rerun continues;
+# `$(BIN)/mutmut results` lists survivors, `$(BIN)/mutmut show NAME` shows one.
+mutation: translations $(BIN)/.installed-test
+	$(BIN)/pip install --quiet "mutmut>=3.5,<4"
+	$(BIN)/mutmut run
+	$(BIN)/python bench/mutation_report.py > bench/results/mutation-totals.md
+	cat bench/results/mutation-totals.md
 
 messages: $(BIN)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_text --no-location --sort-output --project survey \

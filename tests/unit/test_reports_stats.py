@@ -90,3 +90,35 @@ def test_a_share_gets_a_wilson_interval_in_percent(events, n, low, high):
     assert found.mean == pytest.approx(100 * events / n)
     assert (found.low, found.high) == (pytest.approx(low, abs=0.01), pytest.approx(high, abs=0.01))
     assert share_estimate([100.0]) is None
+
+
+def test_a_share_of_two_exists_and_reads_zero_one_values_with_their_width():
+    from survey.reports.stats import share_estimate
+
+    found = share_estimate([1.0, 0.0], scale=1.0)  # two people, one with an event
+    assert (found.n, found.mean) == (2, 0.5)
+    # Wilson, z = 1.96, n = 2, p = 0.5: half width 1.96 * sqrt(0.125 + 0.9604/16) / 1.9208.
+    half = 1.96 * math.sqrt(0.25 / 2 + 1.96**2 / 16) / (1 + 1.96**2 / 2)
+    assert found.margin == pytest.approx(half, abs=1e-3)
+    assert (found.low, found.high) == (
+        pytest.approx(0.5 - half, abs=1e-3),
+        pytest.approx(0.5 + half, abs=1e-3),
+    )
+
+
+def test_change_between_two_groups_uses_both_spreads_and_the_smaller_groups_t():
+    # Before: 1..5 (n 5, mean 3, variance 2.5); after: 2..7 (n 6, mean 4.5, variance 3.5).
+    before, after = estimate([1, 2, 3, 4, 5]), estimate([2, 3, 4, 5, 6, 7])
+    found = change(before, after)
+    standard_error = math.sqrt(2.5 / 5 + 3.5 / 6)
+    assert found.difference == pytest.approx(1.5)
+    assert found.margin == pytest.approx(2.776 * standard_error, abs=1e-3)  # t(4), a t table
+    assert not found.reliable and found.paired_n is None
+
+
+def test_paired_change_of_two_people_exists():
+    # Differences 1 and 3: mean 2, sd sqrt(2), standard error 1, t(1) = 12.706.
+    found = paired_change([1.0, 3.0])
+    assert (found.difference, found.paired_n) == (2.0, 2)
+    assert found.margin == pytest.approx(12.706, abs=1e-3)
+    assert paired_change([1.0]) is None

@@ -5,6 +5,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -77,6 +78,13 @@ def test_long_csv_matches_the_database(app, demo):
     assert got == expected.as_given(app, demo, round_)
     assert {row["missing"] for row in rows} >= set(expected.MISSING)
     assert all(row["started_on"] and "T" not in row["started_on"] for row in rows)
+    # The row count the download and the audit log state: every answer, and one row for each
+    # submission without any (the declined ones here).
+    export = build_export(Filters(demo, round_), "csv-long", actor_user_id=None)
+    db.session.commit()
+    without_answers = sum(1 for row in rows if not row["item"])
+    assert without_answers > 0
+    assert export.rows == len(rows) == len(answered) + without_answers
     wide = expected.wide_values(app, demo, round_)
     for row in answered:
         if row["scale"] in expected.RUNG:
@@ -194,6 +202,7 @@ def test_xlsx_keeps_text_as_text(app, demo, tmp_path):
         sheets = [name for name in book.namelist() if name.startswith("xl/worksheets/")]
         assert not any("<f>" in book.read(name).decode() for name in sheets)  # ... never run
     codebook = list(workbook["codebook"].iter_rows(values_only=True))
+    assert codebook[0] == ("variable", "label", "values")
     assert len(codebook) > 100
     values = next(row[2] for row in codebook if row[0] == "cw_04_r3")
     assert values == (
@@ -204,10 +213,15 @@ def test_xlsx_keeps_text_as_text(app, demo, tmp_path):
 
 def test_xlsx_matches_the_database(app, demo, tmp_path):
     round_ = baseline(demo)
-    workbook = openpyxl.load_workbook(
-        export_file(Filters(demo, round_), "xlsx", tmp_path), read_only=True
-    )
+    export = build_export(Filters(demo, round_), "xlsx", actor_user_id=None)
+    db.session.commit()
+    workbook = openpyxl.load_workbook(export.path, read_only=True)
     rows = list(workbook["data"].iter_rows(values_only=True))
+    submissions = db.session.scalar(
+        sa.select(sa.func.count(Submission.id)).where(Submission.round_id == round_.id)
+    )
+    assert export.rows == len(rows) - 1 == submissions  # the count the audit log records
+    Path(export.path).unlink()
     header, body = rows[0], rows[1:]
     assert list(header) == expected.WIDE_COLUMNS
     wide = expected.wide_values(app, demo, round_)
@@ -280,8 +294,15 @@ def test_spss_and_stata_files_carry_labels_values_and_dates(app, demo, tmp_path,
 
 def test_json_groups_answers_by_submission(app, demo):
     round_ = baseline(demo)
-    document = json.loads(export_text(Filters(demo, round_), "json"))
+    text = export_text(Filters(demo, round_), "json")
+    document = json.loads(text)
     assert document["export"]["study"] == "demo"
+    # Danish letters as themselves (UTF-8), not as \u escapes.
+    for site in demo.sites:
+        site.name = f"Bøgehøj {site.id}"
+    db.session.commit()
+    text = export_text(Filters(demo, round_), "json")
+    assert "Bøgehøj" in text and "\\u00f8" not in text
     got = {
         (submission["research_id"], answer["item"]): answer["value"]
         for submission in document["submissions"]
@@ -383,9 +404,9 @@ def test_export_page_downloads_with_no_store_and_a_named_file(sign_in_as, demo):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     disposition = response.headers["Content-Disposition"]
-    assert (
-        "demo_baseline_sav_" in disposition and disposition.endswith('.sav"')
-    ) or ".sav" in disposition
+    # A plain name needs no quotes (Werkzeug quotes only where the name would need them).
+    assert disposition == f"attachment; filename=demo_baseline_sav_{date.today().isoformat()}.sav"
+
     response.close()
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "export.download")
@@ -451,6 +472,19 @@ def test_cli_export_writes_the_file(runner, demo, tmp_path):
     )
     assert bad.exit_code == 2
     assert "No study 'nope'" in bad.output
+    # The site's staff who answered the baseline, counted here: fewer than a MIN_CELL of 10.
+    people = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Submission.participant_id)))
+        .join(Participant)
+        .join(Round)
+        .where(
+            Round.name == "baseline",
+            Participant.site_id == demo.sites[0].id,
+            Participant.group == Group.STAFF,
+        )
+    )
+    assert 0 < people < 10
+    runner.app.config["MIN_CELL"] = 10
     small = runner.invoke(
         args=[
             "export",
@@ -469,6 +503,10 @@ def test_cli_export_writes_the_file(runner, demo, tmp_path):
         ]
     )
     assert small.exit_code == 0
+    assert f"Warning: the filters leave {people} participants, fewer than MIN_CELL." in (
+        small.output
+    )
+    assert "Warning" not in result.output  # the whole study is no small group
 
 
 def test_round_filter_keeps_other_rounds_out(app, demo):

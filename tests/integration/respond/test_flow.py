@@ -145,6 +145,17 @@ def test_not_today_is_a_declined_submission_and_can_change_later(client, field):
     assert only_submission().status is SubmissionStatus.IN_PROGRESS
 
 
+def test_not_today_after_answering_keeps_the_answers_in_progress(child_client):
+    client, location = child_client("teen")
+    assert client.post(location, data={"choice": "3"}).status_code == 303
+    # Back on the start page, the child now says "not today": what they gave stays theirs.
+    response = client.post("/respond/assent", data={"answer": "not_today"})
+    assert response.headers["Location"] == "/respond/not-today"
+    db.session.expire_all()
+    assert only_submission().status is SubmissionStatus.IN_PROGRESS
+    assert [a.value for a in db.session.scalars(sa.select(Answer))] == [3]
+
+
 def test_young_child_completes_with_3_point_scales_and_private_screens(child_client, field):
     client, location = child_client()
     assert location == "/respond/q/0"
@@ -317,7 +328,11 @@ def test_background_save_without_csrf_token_gets_a_new_token(make_app, field):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     client.post("/respond/", data={"code": field.codes["teen"], "csrf_token": token})
     response = client.post("/respond/answer", json={"index": 0, "choice": "3", "seq": 1})
-    assert response.status_code in (400, 401)
+    # 400 with a fresh token (401 would mean the session was lost); nothing is saved.
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "csrf" and len(body["token"]) > 20
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 0
 
 
 def test_expired_token_reshows_the_page_with_the_choice(make_app, field):

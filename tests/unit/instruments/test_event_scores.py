@@ -134,3 +134,31 @@ def test_scores_exist_only_for_the_age_bands_they_cover(events, child_data):
     by_item = {a.item_id: a for a in answers}
     assert compute_score(child, narrowed, by_item, AgeBand.AGE_6_9) is None
     assert compute_score(child, narrowed, by_item, AgeBand.AGE_13_18) == 1.0
+
+
+def test_a_sum_ranges_over_its_items_and_its_multiplier(staff_data, write_instrument, tmp_path):
+    # Three agree5 items (1-5): their sum runs 3-15; a fourth, doubled as a published scale
+    # may prescribe, runs 2-10.
+    staff_data["items"] = [
+        {"id": f"ts_0{n}", "scale": "agree5", "text": {"da": f"Udsagn {n}.", "en": f"Item {n}."}}
+        for n in (1, 2, 3, 4)
+    ]
+    staff_data["scores"] = [
+        {"id": "total", "label": {"da": "I alt", "en": "Total"}, "method": "sum",
+         "higher_is": "better", "items": ["ts_01", "ts_02", "ts_03"]},
+        {"id": "double", "label": {"da": "Dobbelt", "en": "Double"}, "method": "sum",
+         "higher_is": "better", "items": ["ts_04"], "times": 2},
+    ]  # fmt: skip
+    write_instrument(staff_data)
+    registry, problems = load_registry([tmp_path])
+    assert [p for p in problems if p.is_error] == []
+    instrument = registry.get("test_staff", 1)
+    total, double = instrument.scores
+    assert score_range(instrument, total) == (3.0, 15.0)
+    assert score_range(instrument, double) == (2.0, 10.0)
+    answers = {"ts_01": Given("ts_01", "agree5", 4), "ts_02": Given("ts_02", "agree5", 2)}
+    # Prorated: two answers of mean 3 stand for 3 × 3 = 9.
+    assert compute_score(instrument, total, answers) == 9.0
+    assert compute_score(instrument, double, answers) is None
+    answers["ts_04"] = Given("ts_04", "agree5", 5)
+    assert compute_score(instrument, double, answers) == 10.0

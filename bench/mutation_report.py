@@ -1,0 +1,55 @@
+"""Print the totals of the last `make mutation` run per module, as Markdown.
+
+Reads mutmut's result files (``mutants/**/*.py.meta``): per mutant its exit code, which mutmut
+maps to killed, survived, timeout, no tests and so on. Killed share = killed / (all checked).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from mutmut.__main__ import status_by_exit_code
+
+MUTANTS = Path("mutants")
+
+
+def totals(folder: Path = MUTANTS) -> dict[str, Counter]:
+    """Return {module path: Counter of mutant statuses}."""
+    found = {}
+    for meta in sorted(folder.rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        module = str(meta.relative_to(folder)).removesuffix(".meta")
+        found[module] = Counter(status_by_exit_code[code] for code in codes.values())
+    return found
+
+
+def main() -> int:
+    """Print one row per module, the total, and the survivors' names."""
+    rows = totals()
+    if not rows:
+        print("No results: run `make mutation` first.", file=sys.stderr)
+        return 1
+    print("| module | mutants | killed | survived | timeout | no tests | not checked | killed % |")
+    print("|---|---|---|---|---|---|---|---|")
+    overall: Counter = Counter()
+    for module, counts in rows.items():
+        overall += counts
+        print(_row(module, counts))
+    print(_row("**all**", overall))
+    return 0
+
+
+def _row(name: str, counts: Counter) -> str:
+    checked = sum(n for status, n in counts.items() if status != "not checked")
+    share = f"{100 * counts['killed'] / checked:.1f}" if checked else "–"
+    return (
+        f"| {name} | {sum(counts.values())} | {counts['killed']} | {counts['survived']} | "
+        f"{counts['timeout']} | {counts['no tests']} | {counts['not checked']} | {share} |"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
