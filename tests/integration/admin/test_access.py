@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import AuditEvent, Group, Participant, Round, Site, Study, TalkRequest
+from survey.models import AuditEvent, Group, Participant, Role, Round, Site, Study, TalkRequest
 from survey.participants import register_participants
 
 ID_PARAMETER = re.compile(r"<(?:int:)?(\w+)>")
@@ -61,6 +61,15 @@ def test_every_admin_route_declares_its_roles(app):
         and not hasattr(app.view_functions[rule.endpoint], "allowed_roles")
     ]
     assert unguarded == []
+    # The roles are recorded as given (the accessibility gate visits routes by them).
+    roles = {
+        rule.endpoint: set(app.view_functions[rule.endpoint].allowed_roles)
+        for rule in admin_rules(app)
+        if rule.endpoint != "admin.login"
+    }
+    assert all(roles.values())
+    assert roles["admin.list_users"] == {Role.ADMIN}
+    assert roles["exports.export_study"] == {Role.ADMIN, Role.EVALUATOR}
 
 
 def test_anonymous_visitors_reach_nothing_but_sign_in(client, world):

@@ -186,6 +186,15 @@ def test_private_questions_come_after_a_screen_for_the_adult(child_client):
     assert client.get(f"/respond/q/{first}").status_code == 200
 
 
+def test_there_is_no_private_screen_past_the_last_question(child_client):
+    client, _location = child_client()
+    questions = flow.questions(only_submission())
+    assert questions[-1].item.private  # the run of private questions ends the session
+    assert client.get(f"/respond/private/{len(questions)}").status_code == 404
+    last = client.get(f"/respond/private/{len(questions) - 1}")
+    assert last.status_code == 200, last.headers.get("Location")
+
+
 @pytest.mark.parametrize("band", ["young", "teen"])
 def test_private_questions_are_one_run_at_the_end_and_the_adult_is_called_back(child_client, band):
     client, location = child_client(band)
