@@ -123,6 +123,11 @@ def test_pspp_reads_dates_labels_missing_values_and_frequencies(app, demo, tmp_p
     assert variables["cw_wellbeing"][missing_values] == ""
     assert variables["started_on"][print_format] == variables["completed_on"][print_format]
     assert variables["started_on"][print_format] == "DATE11"
+    # Measurement levels as SPSS users expect: ordinal items, nominal choices, scale scores.
+    measure = header.index("Measurement Level")
+    assert variables["cw_04"][measure] == "Ordinal"
+    assert variables["ss_08"][measure] == "Nominal"  # where the situation happened
+    assert variables["cw_wellbeing"][measure] == "Scale"
 
     value_labels: dict[str, dict[str, str]] = {}
     current = None
