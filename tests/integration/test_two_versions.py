@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from collections import defaultdict
 
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 
 from survey.demo_answers import fill_round
 from survey.exports.dataset import Filters
+from survey.exports.service import build_export
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import Answer, Participant, Round
@@ -78,6 +80,20 @@ def test_wide_export_puts_both_versions_side_by_side(both):
     assert all(r["cw_11"] == "" and r["cw_wellbeing_core"] == "" for r in children["baseline"])
     assert all(r["cw_01"] == "" and r["cw_wellbeing"] == "" for r in children["follow-up"])
     answered = [r for r in children["follow-up"] if r["status"] == "completed"]
+    # An extended score covers 10-18 only; the core one every age.
+    young = [r for r in answered if r["age_band"] == "6-9"]
+    assert young and all(r["cw_wellbeing_ext"] == "" for r in young)
+    assert any(r["cw_wellbeing_core"] != "" for r in young)
+    assert any(r["cw_wellbeing_ext"] != "" for r in answered if r["age_band"] != "6-9")
+    # Scores carry at most 4 decimals; one row per submission, as the download says.
+    scores = [name for name in header if name in {"cw_wellbeing_core", "ss_force_rate"}]
+    assert all(
+        re.fullmatch(r"\d+(\.\d{1,4})?", r[name]) for r in rows for name in scores if r[name]
+    )
+    assert any(len(r["ss_force_rate"].partition(".")[2]) == 4 for r in rows)
+    export = build_export(Filters(study), "csv-wide", actor_user_id=None)
+    db.session.commit()
+    assert export.rows == len(rows)
     # Every rung's answer has a value on the common variable (the 5-point one may be empty).
     assert answered and all(r["cw_06_any"] != "" for r in answered)
     assert any(r["cw_06_any"] != "" for r in children["baseline"])

@@ -72,3 +72,13 @@ def test_malformed_codes_are_recognised():
     assert not is_well_formed("ABC")
     assert not is_well_formed("O" * CODE_LENGTH)
     assert not is_well_formed("A" * (CODE_LENGTH + 1))
+
+
+def test_research_ids_and_code_hashes_are_the_documented_hmacs():
+    # HMAC-SHA256 under PSEUDONYM_KEY of "<purpose>\0<message>", as the codebook and the
+    # privacy notes describe; the research id keeps the first 16 hex digits (64 bits).
+    # Literal values, computed once with Python's hmac module from the description.
+    assert research_id(3, 42, "test-key") == "5dcb40853b5b66f6"
+    assert code_hash("abcde-fghjk", "test-key") == (
+        "9d47ffa68af1afb9d71d17d4bbd84b9c5e4a7ac852cc3a193d2ec5f6cefc6688"
+    )
