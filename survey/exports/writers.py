@@ -116,12 +116,12 @@ def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]])
     yield "]}"
 
 
-def missing_labels(language: str = "da") -> dict[int, str]:
+def missing_labels(language: str) -> dict[int, str]:
     """Return the labels of the missing codes' numbers."""
     return {MISSING_VALUES[code]: MISSING_LABELS[code][language] for code in MISSING_VALUES}
 
 
-def value_labels(variable: Variable, language: str = "da") -> dict[int, str]:
+def value_labels(variable: Variable, language: str) -> dict[int, str]:
     """Return the value labels of an item variable: its one scale's choices and the missing codes.
 
     Score variables have none.
@@ -181,7 +181,7 @@ def write_stats_file(
     columns: list[str],
     rows: Iterable[dict[str, object]],
     variables: list[Variable],
-    language: str = "da",
+    language: str,
 ) -> int:
     """Write a labelled SPSS (.sav) or Stata (.dta) file; return the number of rows.
 
@@ -225,7 +225,7 @@ def write_xlsx(
     columns: list[str],
     rows: Iterable[dict[str, object]],
     variables: list[Variable],
-    language: str = "da",
+    language: str,
 ) -> int:
     """Write the wide data and a codebook sheet with openpyxl's write-only mode.
 
@@ -263,7 +263,7 @@ def _xlsx_cell(sheet: object, value: object) -> object:
     return value
 
 
-def label_rows(variables: list[Variable], language: str = "da") -> Iterator[dict[str, object]]:
+def label_rows(variables: list[Variable], language: str) -> Iterator[dict[str, object]]:
     """Yield (variable, value, label) rows: the value labels for R and other tools."""
     for variable in variables:
         for code, label in sorted(value_labels(variable, language).items()):
