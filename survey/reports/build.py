@@ -337,12 +337,6 @@ def _change(
     return change(before, after)
 
 
-def previous_round(round_: Round) -> Round | None:
-    """Return the study's round before this one (by id), if any."""
-    earlier = [r for r in round_.study.rounds if r.id < round_.id]
-    return earlier[-1] if earlier else None
-
-
 def build_site_report(
     site: Site, round_: Round, language: str = "da", generated_on: date | None = None
 ) -> SiteReport:
