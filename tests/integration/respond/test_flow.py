@@ -331,6 +331,16 @@ def test_background_saves_keep_the_newest_answer(child_client):
     assert [(a.value, a.seq) for a in answers] == [(3, 200)]
 
 
+def test_of_two_saves_with_the_same_sequence_number_the_later_one_stands(child_client):
+    # The server cuts a save's number to its clock: two quick taps can share one number, and
+    # then the child's last tap is the answer.
+    client, _ = child_client()
+    client.post("/respond/answer", json={"index": 0, "choice": "1", "seq": 100})
+    client.post("/respond/answer", json={"index": 0, "choice": "3", "seq": 100})
+    answers = db.session.scalars(sa.select(Answer)).all()
+    assert [(a.value, a.seq) for a in answers] == [(3, 100)]
+
+
 def test_background_save_without_csrf_token_gets_a_new_token(make_app, field):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     html = client.get("/respond/").get_data(as_text=True)
