@@ -330,13 +330,9 @@ class Variable:
     label: str
     instrument: Instrument
     kind: Kind
-    #: The item (None for scores).
-    item: Item | None = None
     #: The one scale whose codes the variable holds (None for scores).
     scale: Scale | None = None
     score: Score | None = None
-    #: The rung (number of choices) of a RUNG variable.
-    steps: int | None = None
 
 
 def instruments_in(filters: Filters, registry: Registry) -> list[Instrument]:
@@ -383,9 +379,9 @@ def _item_variables(instrument: Instrument, item: Item, language: str) -> list[V
     text = fill(item.text[language], language)
     reference = instrument.reference_scale(item)
     if item.ladder is None:
-        return [Variable(item.id, text, instrument, Kind.ITEM, item, reference)]
+        return [Variable(item.id, text, instrument, Kind.ITEM, reference)]
     label = f"{text} {LABEL_SUFFIXES[Kind.ITEM][language]}"
-    variables = [Variable(item.id, label, instrument, Kind.ITEM, item, reference)]
+    variables = [Variable(item.id, label, instrument, Kind.ITEM, reference)]
     common = common_variable(instrument, item)
     if common is not None:
         variables.append(
@@ -394,16 +390,13 @@ def _item_variables(instrument: Instrument, item: Item, language: str) -> list[V
                 f"{text} – {common.label[language]}",
                 instrument,
                 Kind.COMMON,
-                item,
                 common.scale,
             )
         )
     for steps in LADDER_STEPS:
         label = f"{text} {LABEL_SUFFIXES[Kind.RUNG][language].format(steps=steps)}"
         scale = instrument.scale_for(item, steps)
-        variables.append(
-            Variable(f"{item.id}_r{steps}", label, instrument, Kind.RUNG, item, scale, steps=steps)
-        )
+        variables.append(Variable(f"{item.id}_r{steps}", label, instrument, Kind.RUNG, scale))
     return variables
 
 

@@ -75,6 +75,14 @@ def test_wide_export_puts_both_versions_side_by_side(both):
     assert {"cw_01", "cw_11", "cw_06", "cw_wellbeing", "cw_wellbeing_core", "who_index"} <= set(
         header
     )
+    # Rows come round by round (in the study's order), then site by site.
+    assert [r["round"] for r in rows] == sorted(
+        (r["round"] for r in rows), key=["baseline", "follow-up"].index
+    )
+    site_order = [s.name for s in sorted(study.sites, key=lambda s: s.id)]
+    for name in ("baseline", "follow-up"):
+        sites = [r["site"] for r in rows if r["round"] == name]
+        assert sites == sorted(sites, key=site_order.index)
     by_round = {name: [r for r in rows if r["round"] == name] for name in ("baseline", "follow-up")}
     children = {n: [r for r in rs if r["group"] == "child"] for n, rs in by_round.items()}
     assert all(r["cw_11"] == "" and r["cw_wellbeing_core"] == "" for r in children["baseline"])
