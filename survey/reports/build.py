@@ -453,7 +453,7 @@ def _asks(round_: Round, key: str, score_id: str) -> bool:
         score.id == score_id
         for choice in round_.instruments
         if choice.instrument_key == key
-        for score in registry.get(key, choice.instrument_version).scores
+        for score in registry.get(choice.instrument_key, choice.instrument_version).scores
     )
 
 
