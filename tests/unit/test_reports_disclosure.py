@@ -204,3 +204,16 @@ def test_across_rounds_only_the_same_cells_combine():
     assert determined(published, frozenset({A2}))
     assert not determined(published, frozenset({A1}))
     assert not determined([], frozenset({A1}))
+
+
+def test_a_search_too_large_to_finish_counts_as_exposed_never_as_safe():
+    from survey.reports.disclosure import exposed
+
+    # One published total over n one-person classes: it reveals no one (n >= k), and a
+    # complete search says so; over 30 classes the search for k = 5 would try 31,930
+    # combinations, more than it may, and then the figure is treated as exposed.
+    def total_over(n):
+        return np.ones((1, n)), [frozenset({person}) for person in range(n)]
+
+    assert exposed(*total_over(8), 5) is False
+    assert exposed(*total_over(30), 5) is True
