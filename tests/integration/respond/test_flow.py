@@ -10,6 +10,7 @@ from survey.models import (
     Answer,
     AssistanceMode,
     AuditEvent,
+    Group,
     MissingCode,
     Participant,
     Submission,
@@ -448,29 +449,13 @@ def test_code_page_without_a_valid_token_says_so_in_danish(make_app, field):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 0
 
 
-def test_a_round_of_private_questions_only_has_one_look_away_screen(client, app):
-    from survey.models import AgeBand, Group, Round, RoundInstrument, Site, Study
-    from survey.participants import register_participants
-    from tests.integration.respond.conftest import SETUP
-
-    study = Study(slug="private", name="Private")
-    site = Site(name="Lyngbo")
-    study.sites.append(site)
-    round_ = Round(name="r")
-    study.rounds.append(round_)
-    db.session.add(study)
-    db.session.flush()
-    round_.instruments.append(
-        RoundInstrument(
-            group=Group.CHILD, instrument_key="situations_child", instrument_version=1, position=0
-        )
-    )
-    round_.open()
-    code = register_participants(site, Group.CHILD, 1, age_band=AgeBand.AGE_13_18)[0].code
+def test_a_round_of_private_questions_only_has_one_look_away_screen(child_client, field):
+    # The children answer only the situations questionnaire, in which every item is private.
+    for choice in list(field.round.instruments):
+        if choice.group is Group.CHILD and choice.instrument_key != "situations_child":
+            field.round.instruments.remove(choice)
     db.session.commit()
-    client.post("/respond/", data={"code": code})
-    client.post("/respond/setup", data={**SETUP, "scale_steps": "5", "layout": "standard"})
-    location = client.post("/respond/assent", data={"answer": "start"}).headers["Location"]
+    client, location = child_client("teen")
     # Every question is private: the run starts at the very first one.
     assert location == "/respond/q/0"
     assert client.get(location).headers["Location"] == "/respond/private/0"
