@@ -66,7 +66,7 @@ test: lint translations test-tools
 # `make test` (it takes long on 2 cores). Results stay in mutants/ and a rerun continues;
 # `$(BIN)/mutmut results` lists survivors, `$(BIN)/mutmut show NAME` shows one.
 mutation: translations $(BIN)/.installed-test
-	$(BIN)/pip install --quiet "mutmut>=3.5,<4"
+	$(BIN)/pip install --quiet "mutmut>=3.8.1,<4"
 	$(BIN)/mutmut run
 	$(BIN)/python bench/mutation_report.py > bench/results/mutation-totals.md
 	cat bench/results/mutation-totals.md

@@ -1,21 +1,14 @@
 """Loaded only by ``make mutation`` (``[tool.mutmut] pytest_add_cli_args``).
 
-- mutmut 3.5 reads ``item._nodeid``, which pytest 9 renamed ``nodeid``.
 - Processes the tests start (``survey`` on the command line) run the mutated code too; while
   mutmut collects statistics they cannot report to it, so ``mutmut_site/sitecustomize.py``
   lets them run the original code then.
 - A cached function (``writers._cell``) would answer a test from a value cached by an
   earlier one, so the mutant under it would never run: each test starts with empty caches.
-Remove the first part once mutmut reads ``item.nodeid``.
 """
 
 import os
 from pathlib import Path
-
-from _pytest.nodes import Node
-
-if not hasattr(Node, "_nodeid"):
-    Node._nodeid = property(lambda node: node.nodeid)  # type: ignore[attr-defined]
 
 _SITE = str(Path(__file__).resolve().parent / "mutmut_site")
 os.environ["PYTHONPATH"] = os.pathsep.join(
