@@ -166,7 +166,10 @@ def test_create_coordinator_for_a_site(app, runner, password_file):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--role", "superuser"], "Unknown role 'superuser'; choose one of: admin, evaluator"),
+        (
+            ["--role", "superuser"],
+            "Error: Unknown role 'superuser'; choose one of: admin, evaluator, coordinator.",
+        ),
         (["--role", "coordinator"], "A coordinator must belong to a site"),
         (["--role", "coordinator", "--site", "Nowhere"], "No site 'Nowhere'"),
         (["--role", "admin", "--email", "not-an-address"], "is not an e-mail address"),
@@ -180,6 +183,7 @@ def test_create_user_bad_input_is_one_line_and_exit_2(
     assert result.exit_code == 2
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+    assert result.output.startswith("Error: ")
     assert "Traceback" not in result.output
     assert count(User) == 0
 
@@ -245,6 +249,7 @@ def test_bad_configuration_ends_in_one_line_and_exit_2(tmp_path, environment, me
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.sweep
 def test_console_script_runs_init_db_and_demo_on_a_fresh_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     for args in (["init-db"], ["demo"]):

@@ -311,6 +311,7 @@ def page_templates() -> set[str]:
     }
 
 
+@pytest.mark.sweep
 def test_danish_pages_show_no_english_from_the_catalogue(app, make_app, place):
     finder = EnglishFinder(danish_catalogue(app), instrument_texts())
     english: dict[str, set[str]] = {}

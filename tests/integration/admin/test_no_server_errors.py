@@ -175,6 +175,7 @@ class Rows:
         self.last = now
 
 
+@pytest.mark.sweep
 def test_every_route_as_every_visitor_with_bad_ids_and_bad_bodies(app, world, visitors):
     fields = form_fields()
     rows = Rows()
@@ -213,6 +214,7 @@ json_values = st.recursive(
 texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40) | st.integers().map(str)
 
 
+@pytest.mark.sweep
 @settings(
     max_examples=300,
     deadline=None,

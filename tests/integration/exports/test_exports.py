@@ -7,6 +7,7 @@ import re
 import zipfile
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pyreadstat
@@ -17,6 +18,7 @@ from survey.exports.dataset import Filters
 from survey.exports.service import FORMATS, ExportError, build_export
 from survey.extensions import db
 from survey.models import Answer, AuditEvent, Group, Participant, Round, Submission
+from survey.participants import register_participants
 from survey.pseudonyms import research_id
 from tests.integration.conftest import COORDINATOR, EVALUATOR
 from tests.integration.exports import expected
@@ -127,6 +129,23 @@ def test_participation_lists_everyone_registered_including_never_started(app, de
     assert children and all(row["age_band"] in ("6-9", "10-12", "13-18") for row in children)
 
 
+def test_participation_rows_come_by_round_then_site_then_person(app, demo):
+    register_participants(demo.sites[0], Group.STAFF, 1)  # registered last, listed with its site
+    db.session.commit()
+    rows = csv_rows(export_text(Filters(demo), "participation"))
+    key = app.config["PSEUDONYM_KEY"]
+    people = db.session.execute(
+        sa.select(Participant.site_id, Participant.id).where(Participant.study_id == demo.id)
+    ).all()
+    rounds = db.session.execute(sa.select(Round.id, Round.name).where(Round.study_id == demo.id))
+    want = [
+        (round_name, research_id(demo.id, person_id, key))
+        for _round_id, round_name in sorted(rounds)
+        for _site_id, person_id in sorted(people)
+    ]
+    assert [(row["round"], row["research_id"]) for row in rows] == want
+
+
 def test_wide_csv_matches_the_database_and_has_scores(app, demo):
     round_ = baseline(demo)
     rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
@@ -199,8 +218,11 @@ def test_xlsx_keeps_text_as_text(app, demo, tmp_path):
     cells = [row[1] for row in workbook["data"].iter_rows(min_row=2, values_only=True)]
     assert INJECTION in cells  # shown as the text it is, without a prefix ...
     with zipfile.ZipFile(path) as book:
-        sheets = [name for name in book.namelist() if name.startswith("xl/worksheets/")]
-        assert not any("<f>" in book.read(name).decode() for name in sheets)  # ... never run
+        sheets = [book.read(name).decode() for name in book.namelist() if "worksheets/" in name]
+    assert not any("<f>" in sheet for sheet in sheets)  # ... never run ...
+    # ... and stored as text a spreadsheet program can read: an inline string, no other type.
+    assert f"<is><t>{escape(INJECTION)}</t></is>" in sheets[0]
+    assert set(re.findall(r' t="([^"]*)"', "".join(sheets))) == {"inlineStr", "n"}
     codebook = list(workbook["codebook"].iter_rows(values_only=True))
     assert codebook[0] == ("variable", "label", "values")
     assert len(codebook) > 100
@@ -298,10 +320,12 @@ def test_json_groups_answers_by_submission(app, demo):
     document = json.loads(text)
     assert document["export"]["study"] == "demo"
     # Danish letters as themselves (UTF-8), not as \u escapes.
+    round_.name = "førmåling"
     for site in demo.sites:
         site.name = f"Bøgehøj {site.id}"
     db.session.commit()
     text = export_text(Filters(demo, round_), "json")
+    assert text.startswith('{"export": {"study": "demo", "round": "førmåling"')  # header too
     assert "Bøgehøj" in text and "\\u00f8" not in text
     got = {
         (submission["research_id"], answer["item"]): answer["value"]

@@ -460,5 +460,8 @@ def test_a_round_of_private_questions_only_has_one_look_away_screen(child_client
     assert location == "/respond/q/0"
     assert client.get(location).headers["Location"] == "/respond/private/0"
     assert client.post("/respond/private/0").headers["Location"] == "/respond/q/0"
+    assert client.post("/respond/private/0").headers["Location"] == "/respond/q/0"  # a reload
+    with client.session_transaction() as cookie:
+        assert cookie["respondent"]["private_ok"] == [0]  # remembered once, however often
     assert client.post("/respond/q/0", data={"choice": "1"}).headers["Location"] == "/respond/q/1"
     assert client.get("/respond/q/1").status_code == 200  # no second screen within the run
