@@ -45,7 +45,7 @@ def requires(*roles: Role) -> Callable[[View], View]:
     return decorator
 
 
-def deny(status: int = 404) -> None:
+def deny(status: int) -> None:
     """Refuse the request (``survey.main.refusals`` logs and audits it on the way out)."""
     abort(status)
 

@@ -14,7 +14,7 @@ import pyreadstat
 import pytest
 import sqlalchemy as sa
 
-from survey.exports.dataset import Filters
+from survey.exports.dataset import Filters, participant_count
 from survey.exports.service import FORMATS, ExportError, build_export
 from survey.extensions import db
 from survey.models import Answer, AuditEvent, Group, Participant, Round, Submission
@@ -637,3 +637,17 @@ def test_a_wide_export_of_one_questionnaire_holds_all_of_its_answers(app, demo):
     }
     assert len(wanted) > 50
     assert got == wanted
+
+
+def test_people_are_counted_once_however_many_rounds_they_answered(app, demo):
+    follow_up = next(r for r in demo.rounds if r.name == "follow-up")
+    baseline = db.session.scalars(sa.select(Submission)).all()
+    db.session.add_all(
+        Submission(participant_id=submission.participant_id, round_id=follow_up.id)
+        for submission in baseline[:3]
+    )
+    db.session.flush()
+    people = {submission.participant_id for submission in db.session.scalars(sa.select(Submission))}
+    assert len(people) == len(baseline)  # three answered both rounds
+    assert participant_count(Filters(demo)) == len(baseline)
+    assert participant_count(Filters(demo, follow_up)) == 3

@@ -465,3 +465,49 @@ def test_a_round_of_private_questions_only_has_one_look_away_screen(child_client
         assert cookie["respondent"]["private_ok"] == [0]  # remembered once, however often
     assert client.post("/respond/q/0", data={"choice": "1"}).headers["Location"] == "/respond/q/1"
     assert client.get("/respond/q/1").status_code == 200  # no second screen within the run
+
+
+@pytest.mark.parametrize(("who", "steps"), [("young", "3"), ("teen", "5")])
+def test_setup_starts_from_the_age_bands_number_of_choices(client, field, who, steps):
+    client.post("/respond/", data={"code": field.codes[who]})
+    html = client.get("/respond/setup").get_data(as_text=True)
+    radios = re.findall(r'<input[^>]*name="scale_steps"[^>]*>', html)
+    assert [re.search(r'value="(\d)"', radio)[1] for radio in radios] == ["5", "3", "2"]
+    assert [re.search(r'value="(\d)"', radio)[1] for radio in radios if " checked" in radio] == [
+        steps
+    ]
+    assert f"Barnets alder giver {steps} svarmuligheder." in html
+
+
+def test_staff_member_resumes_at_the_first_page_with_an_unanswered_question(
+    client, make_app, field
+):
+    client.post("/respond/", data={"code": field.codes["staff"]})
+    html = client.get("/respond/staff/0").get_data(as_text=True)
+    names = set(re.findall(r'name="(item_\w+)"', html))
+    assert client.post("/respond/staff/0", data=dict.fromkeys(names, "2")).status_code == 303
+    later = make_app().test_client()
+    response = later.post("/respond/", data={"code": field.codes["staff"]})
+    assert response.headers["Location"] == "/respond/staff/1"
+
+
+def test_staff_follow_up_questions_not_asked_are_stored_as_not_shown(client, field):
+    location = client.post("/respond/", data={"code": field.codes["staff"]}).headers["Location"]
+    while location.startswith("/respond/staff/"):
+        html = client.get(location).get_data(as_text=True)
+        data = dict.fromkeys(set(re.findall(r'name="(item_\w+)"', html)), "2")
+        if "item_ss_01" in data:
+            # No situations and no force: the follow-ups on them are not asked.
+            data.update(item_ss_01="1", item_ss_05="1")
+            for follow_up in ("item_ss_06", "item_ss_07", "item_ss_08"):
+                data.pop(follow_up)
+        location = client.post(location, data=data).headers["Location"]
+    assert location == "/respond/done"
+    hidden = db.session.scalars(
+        sa.select(Answer).where(Answer.missing_code == MissingCode.NOT_SHOWN)
+    ).all()
+    assert sorted(answer.item_id for answer in hidden) == ["ss_06", "ss_07", "ss_08"]
+    assert {(answer.value, answer.submission_id) for answer in hidden} == {
+        (None, only_submission().id)
+    }
+    assert all(isinstance(answer.seq, int) and answer.seq > 0 for answer in hidden)

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask import session
 
 from survey.extensions import db
-from survey.models import Answer, Participant
+from survey.models import Answer, Participant, Submission
+from survey.respond import state
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -49,6 +51,8 @@ def test_a_copied_cookie_stops_working_when_the_respondent_pauses(make_app, fiel
     thief = copy_of(app, client)
     assert alive(thief)  # before the pause the copy works, like the original
     assert client.post("/respond/pause").status_code == 303
+    # No live session is left in the database: no nonce at all, not an empty one.
+    assert db.session.scalars(sa.select(Submission.session_nonce)).all() == [None]
     assert not alive(thief)
     response = thief.post("/respond/answer", json={"index": 0, "choice": "3", "seq": 1})
     assert response.status_code == 401
@@ -110,3 +114,9 @@ def test_pause_needs_the_pages_token(make_app, field):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/respond/pause", data={"csrf_token": token}).status_code == 303
     assert not alive(client)
+
+
+def test_ending_a_session_that_has_already_ended_changes_nothing(app):
+    with app.test_request_context("/respond/pause", method="POST"):
+        state.end()  # no respondent session in this request's cookie
+        assert "respondent" not in session
