@@ -1,0 +1,100 @@
+"""Edges of the respondent path: the words of each refusal, the last question's neighbour, a
+submission's starting layout and language, and resuming a finished path."""
+
+import sqlalchemy as sa
+
+from survey.extensions import db
+from survey.models import Answer, Language, MissingCode, Participant, Submission, SubmissionStatus
+from survey.respond import flow
+
+
+def only_submission():
+    return db.session.scalars(sa.select(Submission)).one()
+
+
+def test_a_question_past_the_last_is_refused_in_words(child_client):
+    client, _ = child_client("teen")
+    last = len(flow.questions(only_submission()))
+    for index in (last, last + 1):
+        response = client.post("/respond/answer", json={"index": index, "choice": "1", "seq": 5})
+        assert response.status_code == 422
+        assert response.get_json()["message"] == "Det spørgsmål findes ikke."
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 0
+
+
+def test_an_answer_to_a_question_not_asked_is_refused_in_words(child_client):
+    client, _ = child_client("teen")
+    follow_up = next(q for q in flow.questions(only_submission()) if q.item.show_if)
+    response = client.post(
+        "/respond/answer", json={"index": follow_up.index, "choice": "1", "seq": 5}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "Det spørgsmål bliver ikke stillet."
+
+
+def test_a_choice_not_offered_is_refused_in_words_on_the_page(child_client):
+    client, location = child_client("teen")
+    response = client.post(location, data={"choice": "9"})
+    assert response.status_code == 422
+    assert "Det svar er ikke en af svarmulighederne." in response.get_data(as_text=True)
+
+
+def test_dont_know_is_stored_as_dont_know(child_client):
+    client, _ = child_client("teen")
+    response = client.post("/respond/answer", json={"index": 0, "choice": "dont_know", "seq": 5})
+    assert response.status_code == 200
+    answer = db.session.scalars(sa.select(Answer)).one()
+    assert (answer.value, answer.missing_code) == (None, MissingCode.DONT_KNOW)
+
+
+def test_a_submission_starts_with_the_participants_layout_and_language(client, field):
+    participant = db.session.scalars(
+        sa.select(Participant).where(Participant.age_band.is_(None))
+    ).one()
+    participant.language = Language.EN
+    db.session.commit()
+    client.post("/respond/", data={"code": field.codes["staff"]})
+    submission = only_submission()
+    assert (submission.layout, submission.language) == (participant.layout, Language.EN)
+    assert 'lang="en"' in client.get("/respond/staff/0").get_data(as_text=True)
+
+
+def test_an_english_setup_page_names_the_default_period_in_english(client, field):
+    participant = db.session.scalars(
+        sa.select(Participant).where(Participant.age_band.is_not(None))
+    ).first()
+    participant.language = Language.EN
+    db.session.commit()
+    code = next(code for code in field.codes.values() if flow.find_participant(code) is participant)
+    client.post("/respond/", data={"code": code})
+    html = client.get("/respond/setup").get_data(as_text=True)
+    assert "the last 4 weeks" in html
+    assert "de sidste 4 uger" not in html
+
+
+def test_resuming_a_path_with_every_question_answered_completes_it(child_client, make_app, field):
+    client, _ = child_client("teen")
+    for question in flow.questions(only_submission()):
+        if question.item.show_if is None:
+            body = {"index": question.index, "choice": "1", "seq": 5, "advance": False}
+            assert client.post("/respond/answer", json=body).status_code == 200
+    assert only_submission().status is SubmissionStatus.IN_PROGRESS
+    later = make_app().test_client()
+    later.post("/respond/", data={"code": field.codes["teen"]})
+    response = later.post("/respond/assent", data={"answer": "start"})
+    assert response.headers["Location"] == "/respond/done"
+    assert only_submission().status is SubmissionStatus.COMPLETED
+
+
+def test_reading_aloud_goes_on_after_the_pause(child_client):
+    client, _ = child_client("teen", {"read_aloud": "y"})
+    client.post("/respond/pause")
+    assert 'data-read-aloud="1"' in client.get("/respond/paused").get_data(as_text=True)
+
+
+def test_the_first_browser_forgets_a_session_taken_over_by_another(client, make_app, field):
+    client.post("/respond/", data={"code": field.codes["staff"]})
+    make_app().test_client().post("/respond/", data={"code": field.codes["staff"]})
+    assert client.get("/respond/staff/0").headers["Location"] == "/respond/"
+    with client.session_transaction() as cookie:
+        assert "respondent" not in cookie
