@@ -22,7 +22,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Not copied: the environment, history and what runs leave behind.
-SKIPPED = {".venv", ".git", "mutants", "instance", "test-artifacts", ".pytest_cache", ".ruff_cache"}
+SKIPPED = {
+    ".venv",
+    ".git",
+    "mutants",
+    "instance",
+    "test-artifacts",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".import_linter_cache",
+}
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,13 @@ def run(bug: Bug) -> tuple[bool, float, str]:
         if text.count(bug.old) != 1:
             raise SystemExit(f"{bug.module}: the line of {bug.what!r} is not there once")
         module.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(copy)}
+        imported = subprocess.run(
+            [sys.executable, "-c", "import survey; print(survey.__file__)"],
+            cwd=copy, env=env, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        if not Path(imported).is_relative_to(copy):
+            raise SystemExit(f"the tests would import {imported}, not the copy with the bug")
         started = time.monotonic()
         result = subprocess.run(
             [
@@ -173,12 +189,16 @@ def run(bug: Bug) -> tuple[bool, float, str]:
             cwd=copy,
             capture_output=True,
             text=True,
-            env={**os.environ, "PYTHONPATH": str(copy)},
+            env=env,
             check=False,
         )
         seconds = time.monotonic() - started
-        failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
-        return result.returncode != 0, seconds, failed[0][7:].split(" - ")[0] if failed else ""
+        # Caught means a test failed; an error before any test ran would prove nothing.
+        failed = [
+            line for line in result.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))
+        ]
+        first = failed[0].split(" ", 1)[1].split(" - ")[0] if failed else ""
+        return bool(failed), seconds, first
 
 
 def main() -> int:
