@@ -633,3 +633,30 @@ def test_groupings_by_how_and_age_never_give_a_small_site_away(app):
         assert frozenset(names["Birken"]) in published  # the figures are read back ...
         assert recoverable(published, [frozenset({cells["Ask"]})]) == []  # ... Ask safe
     assert "skjult, så en anden gruppes tal ikke kan regnes ud" in " ".join(everyone.split())
+
+
+def test_all_sites_report_names_each_score_and_groups_children_by_how_and_age(app, demo):
+    round_ = baseline(demo)
+    completed = db.session.execute(
+        sa.select(Participant.group, Participant.age_band, Submission.assistance_mode)
+        .join(Submission, Submission.participant_id == Participant.id)
+        .where(Submission.round_id == round_.id, Submission.status == SubmissionStatus.COMPLETED)
+    ).all()
+    modes = {mode.value for group, _band, mode in completed if group is Group.CHILD and mode}
+    bands = {band.value for group, band, _mode in completed if group is Group.CHILD and band}
+    report = build_all_sites_report(round_, "da", DAY)
+    scores = {(score.instrument.key, score.score_id): score for score in report.scores}
+    assert ("child_wellbeing", "wellbeing") in scores
+    assert ("staff_wellbeing", "support") in scores
+    for (key, score_id), score in scores.items():
+        declared = next(s for s in score.instrument.scores if s.id == score_id)
+        assert (score.method, score.higher_is) == (declared.method, declared.higher_is)
+        assert score.total.name == ""
+        if score.instrument.respondent is Group.CHILD:
+            assert {row.name for row in score.by_assistance} <= modes
+            assert score.by_assistance, key
+            names = [row.name for row in score.by_age_band]
+            assert names == [b for b in ("6-9", "10-12", "13-18") if b in names]
+            assert set(names) <= bands and len(names) >= 2
+        else:
+            assert (score.by_assistance, score.by_age_band) == ([], [])
