@@ -89,6 +89,7 @@ def test_a_share_gets_a_wilson_interval_in_percent(events, n, low, high):
     found = share_estimate(values)
     assert found.mean == pytest.approx(100 * events / n)
     assert (found.low, found.high) == (pytest.approx(low, abs=0.01), pytest.approx(high, abs=0.01))
+    assert found.margin == pytest.approx((high - low) / 2, abs=0.01)  # in percent, like the ends
     assert share_estimate([100.0]) is None
 
 
