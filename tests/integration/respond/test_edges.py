@@ -1,6 +1,8 @@
 """Edges of the respondent path: the words of each refusal, the last question's neighbour, a
 submission's starting layout and language, and resuming a finished path."""
 
+import re
+
 import sqlalchemy as sa
 
 from survey.extensions import db
@@ -98,3 +100,30 @@ def test_the_first_browser_forgets_a_session_taken_over_by_another(client, make_
     assert client.get("/respond/staff/0").headers["Location"] == "/respond/"
     with client.session_transaction() as cookie:
         assert "respondent" not in cookie
+
+
+def test_the_first_question_counts_as_question_one(child_client):
+    client, location = child_client("teen")
+    assert location == "/respond/q/0"
+    html = client.get(location).get_data(as_text=True)
+    total = sum(q.item.show_if is None for q in flow.questions(only_submission()))
+    assert f'<p class="question__count">Spørgsmål 1 af {total}</p>' in html
+
+
+def test_a_stored_dont_know_is_chosen_again_on_return(child_client):
+    client, location = child_client("teen")
+    client.post(location, data={"choice": "dont_know"})
+    html = client.get(location).get_data(as_text=True)
+    [tag] = re.findall(r'<input[^>]*value="dont_know"[^>]*>', html)
+    assert " checked" in tag
+
+
+def test_a_finished_respondent_entering_the_code_again_sees_the_end(client, make_app, field):
+    location = client.post("/respond/", data={"code": field.codes["staff"]}).headers["Location"]
+    while location.startswith("/respond/staff/"):
+        html = client.get(location).get_data(as_text=True)
+        data = dict.fromkeys(set(re.findall(r'name="(item_\w+)"', html)), "2")
+        location = client.post(location, data=data).headers["Location"]
+    later = make_app().test_client()
+    response = later.post("/respond/", data={"code": field.codes["staff"]})
+    assert response.headers["Location"] == "/respond/done"
