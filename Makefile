@@ -54,6 +54,7 @@ test-tools: $(BIN)/.installed-test
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
 	$(BIN)/ruff format .

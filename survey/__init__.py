@@ -82,6 +82,7 @@ def _register_extensions(app: Flask) -> None:
     from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
     from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
     from survey.pseudonyms import format_code
+    from survey.web.labels import label
 
     ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
@@ -91,6 +92,7 @@ def _register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["current_language"] = i18n.select_locale
     app.jinja_env.globals["format_code"] = format_code
+    app.jinja_env.filters["label"] = label
     app.jinja_env.globals["favicon"] = _favicon(app)
     csrf.init_app(app)
     login_manager.init_app(app)

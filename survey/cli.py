@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 import sqlalchemy as sa
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from survey.commands import fail
 from survey.config import ConfigError
-
-#: Exit status for bad input or configuration, as for command-line usage errors.
-EXIT_USAGE = 2
-
-
-def fail(message: str) -> NoReturn:
-    """Print a one-line error and stop with exit status 2."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
 
 
 @click.command("init-db")

@@ -7,7 +7,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.app_context_processor
 def _admin_forms() -> dict[str, object]:
-    from survey.admin.forms import ActionForm
+    from survey.web.forms import ActionForm
 
     return {"logout_form": ActionForm(formdata=None)}
 

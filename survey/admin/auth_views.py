@@ -9,10 +9,11 @@ from werkzeug.wrappers.response import Response
 
 from survey import accounts, audit, throttle
 from survey.admin import bp, sessions
-from survey.admin.access import ALL_ROLES, requires
-from survey.admin.forms import ActionForm, LoginForm
+from survey.admin.forms import LoginForm
 from survey.extensions import db, limiter
-from survey.main.views import safe_local_path
+from survey.web.access import ALL_ROLES, requires
+from survey.web.forms import ActionForm
+from survey.web.navigation import safe_local_path
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -12,11 +12,9 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -26,28 +24,15 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from survey.forms import SurveyForm
 from survey.models.participant import LABEL_MAX_LENGTH
 from survey.passwords import MIN_PASSWORD_LENGTH
+from survey.web.forms import MultiCheckboxField, SurveyForm, choices
 
 #: Most participants one bulk registration creates.
 MAX_BULK = 200
 #: A label must not look like a CPR number or a date of birth.
 _IDENTIFIER_LIKE = re.compile(r"\d{6}-?\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{6,}")
-
-
-def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
-    """Return select options; labels may be lazy, so they follow the visitor's language."""
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LoginForm(SurveyForm):
@@ -92,10 +77,6 @@ class RoundForm(SurveyForm):
         """Refuse a round that closes before it opens."""
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError(_l("The round cannot close before it opens."))
-
-
-class ActionForm(SurveyForm):
-    """A button that changes something (only the CSRF token is needed)."""
 
 
 class ParticipantsForm(SurveyForm):

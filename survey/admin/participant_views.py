@@ -10,16 +10,8 @@ from flask_login import current_user
 from werkzeug.wrappers.response import Response
 
 from survey.admin import bp
-from survey.admin.access import (
-    ALL_ROLES,
-    PARTICIPANT_ROLES,
-    get_participant,
-    get_site,
-    get_talk_request,
-    requires,
-)
 from survey.admin.cards import code_cards_pdf
-from survey.admin.forms import ActionForm, ParticipantsForm
+from survey.admin.forms import ParticipantsForm
 from survey.admin.operations import (
     AdminError,
     handle_talk_request,
@@ -33,6 +25,16 @@ from survey.inputs import parse_id
 from survey.models import AgeBand, Group, Language, Layout, Participant, Role, Site
 from survey.participants import IssuedCode
 from survey.pseudonyms import code_hash, normalise_code
+from survey.web.access import (
+    ALL_ROLES,
+    PARTICIPANT_ROLES,
+    get_participant,
+    get_site,
+    get_talk_request,
+    requires,
+)
+from survey.web.downloads import attachment
+from survey.web.forms import ActionForm
 
 
 def _site_page(
@@ -159,12 +161,9 @@ def download_cards(site_id: int) -> Response:
         flash(_("Those codes are no longer valid; give new codes to print cards."), "error")
         return redirect(url_for("admin.show_site", site_id=site.id), code=303)
     base_url = current_app.config.get("PUBLIC_URL") or request.url_root
-    response = make_response(code_cards_pdf(site, issued, base_url))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="code-cards-site-{site.id}.pdf"'
+    return attachment(
+        code_cards_pdf(site, issued, base_url), f"code-cards-site-{site.id}.pdf", "application/pdf"
     )
-    return response
 
 
 def _issued_from_form(site: Site) -> list[IssuedCode]:

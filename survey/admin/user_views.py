@@ -10,12 +10,13 @@ from werkzeug.wrappers.response import Response
 
 from survey import accounts
 from survey.admin import bp
-from survey.admin.access import get_user, requires
-from survey.admin.forms import UserForm, choices
+from survey.admin.forms import UserForm
 from survey.extensions import db
 from survey.inputs import parse_id
 from survey.models import Role, Site, Study, User
 from survey.passwords import WeakPasswordError
+from survey.web.access import get_user, requires
+from survey.web.forms import choices
 
 
 def _user_form(user: User | None = None, formdata: object = ...) -> UserForm:

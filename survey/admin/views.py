@@ -12,19 +12,7 @@ from werkzeug.wrappers.response import Response
 
 from survey import i18n
 from survey.admin import bp
-from survey.admin.access import (
-    ALL_ROLES,
-    STUDY_ROLES,
-    get_round,
-    get_site,
-    get_study,
-    is_coordinator,
-    requires,
-    visible_sites,
-    visible_studies,
-)
-from survey.admin.dashboard import response_counts
-from survey.admin.forms import ActionForm, RoundForm, SiteForm, StudyForm, choices
+from survey.admin.forms import RoundForm, SiteForm, StudyForm
 from survey.admin.operations import (
     AdminError,
     has_answers,
@@ -37,6 +25,20 @@ from survey.admin.operations import (
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import Group, Round, RoundStatus, Study
+from survey.web.access import (
+    ALL_ROLES,
+    STUDY_ROLES,
+    get_round,
+    get_site,
+    get_study,
+    is_coordinator,
+    requires,
+    visible_sites,
+    visible_studies,
+)
+from survey.web.forms import ActionForm, choices
+from survey.web.labels import label
+from survey.web.rates import response_counts
 
 
 def _apply(
@@ -271,18 +273,8 @@ def change_round_status(round_id: int, action: str) -> tuple[str, int] | Respons
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("The round is now %(status)s.", status=_status_label(round_.status)))
+            flash(_("The round's status is now: %(status)s.", status=label(round_.status)))
     return redirect(url_for("admin.show_round", round_id=round_.id), code=303)
-
-
-def _status_label(status: RoundStatus) -> str:
-    labels = {
-        RoundStatus.DRAFT: _("a draft"),
-        RoundStatus.OPEN: _("open"),
-        RoundStatus.CLOSED: _("closed"),
-        RoundStatus.RELEASED: _("released"),
-    }
-    return labels[status]
 
 
 def _dashboard_data(round_id: int) -> tuple[Round, list]:

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey.commands import fail, resolve_scope
 from survey.exports.dataset import Filters, participant_count
 from survey.exports.service import (
     EXPORT_LANGUAGES,
@@ -20,14 +20,7 @@ from survey.exports.service import (
     export_codebook,
 )
 from survey.extensions import db
-from survey.inputs import parse_id
-from survey.models import Group, Round, Site, Study
-
-
-def _fail(message: str) -> None:
-    from survey.cli import fail
-
-    fail(message)
+from survey.models import Group
 
 
 @click.command("export")
@@ -60,29 +53,13 @@ def export_command(
     language: str,
 ) -> None:
     """Export a response set (written to the audit log)."""
-    study = db.session.scalar(sa.select(Study).where(Study.slug == study_slug))
-    if study is None:
-        _fail(f"No study {study_slug!r}.")
-    round_ = None
-    if round_name:
-        round_ = db.session.scalar(
-            sa.select(Round).where(Round.study_id == study.id, Round.name == round_name)
-        )
-        if round_ is None:
-            _fail(f"The study has no round {round_name!r}.")
-    site = None
-    if site_name:
-        query = sa.select(Site).where(Site.study_id == study.id)
-        site_id = parse_id(site_name)
-        query = query.where(Site.id == site_id if site_id is not None else Site.name == site_name)
-        site = db.session.scalar(query)
-        if site is None:
-            _fail(f"The study has no site {site_name!r}.")
+    scope = resolve_scope(study_slug, round_name, site_name)
+    study, round_, site = scope.study, scope.round, scope.site
     filters = Filters(study, round_, site, Group(group) if group else None, instrument)
     try:
         check_filters(filters)
     except ExportError as error:
-        _fail(str(error))
+        fail(str(error))
     people = participant_count(filters)
     if people < current_app.config["MIN_CELL"]:
         click.echo(

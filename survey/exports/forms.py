@@ -3,22 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 
-from survey.admin.forms import choices
 from survey.exports.service import FORMATS
-from survey.forms import SurveyForm
-
-FORMAT_LABELS = {
-    "csv-long": _l("CSV, one row per answer"),
-    "csv-wide": _l("CSV, one row per submission"),
-    "csv-rounds": _l("CSV, one row per participant across rounds"),
-    "xlsx": _l("Excel (XLSX) with a codebook sheet"),
-    "sav": _l("SPSS (.sav) with labels"),
-    "dta": _l("Stata (.dta) with labels"),
-    "json": _l("JSON"),
-    "participation": _l("CSV, one row per registered participant and round (response rates)"),
-    "codebook": _l("Codebook (Markdown)"),
-    "bundle": _l("Analysis bundle (ZIP: CSV, .sav, .dta, codebook, R script)"),
-}
+from survey.web.forms import SurveyForm, choices
 
 
 class ExportForm(SurveyForm):
@@ -33,7 +19,9 @@ class ExportForm(SurveyForm):
         ),
     )
     instrument = SelectField(_l("Questionnaire"), validate_choice=True)
-    export_format = SelectField(_l("Format"), choices=choices(list(FORMAT_LABELS.items())))
+    export_format = SelectField(
+        _l("Format"), choices=choices([(key, chosen.label) for key, chosen in FORMATS.items()])
+    )
     language = SelectField(
         _l("Language of labels and codebook"),
         choices=choices([("da", _l("Danish")), ("en", _l("English"))]),
@@ -42,6 +30,3 @@ class ExportForm(SurveyForm):
     small_group_ok = BooleanField(
         _l("I know the export covers fewer people than the smallest group we show")
     )
-
-
-assert set(FORMAT_LABELS) == set(FORMATS)

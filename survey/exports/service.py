@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from survey import audit
 from survey.exports import codebook, writers
@@ -27,19 +31,9 @@ from survey.exports.dataset import (
     wide_variables,
 )
 from survey.instruments import get_registry
+from survey.instruments.loader import Registry
+from survey.web.downloads import safe_filename
 
-FORMATS = {
-    "csv-long": ("text/csv; charset=utf-8", "csv"),
-    "csv-wide": ("text/csv; charset=utf-8", "csv"),
-    "csv-rounds": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "sav": ("application/x-spss-sav", "sav"),
-    "dta": ("application/x-stata-dta", "dta"),
-    "json": ("application/json", "json"),
-    "participation": ("text/csv; charset=utf-8", "csv"),
-    "codebook": ("text/markdown; charset=utf-8", "md"),
-    "bundle": ("application/zip", "zip"),
-}
 #: Languages of labels and codebooks (Danish first).
 EXPORT_LANGUAGES = ("da", "en")
 
@@ -63,6 +57,32 @@ class Export:
     chunks: Iterator[str] | None = None
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+class Job(NamedTuple):
+    """What a format's writer is given."""
+
+    filters: Filters
+    variables: list[Variable]
+    registry: Registry
+    language: str
+
+
+#: A streamed format's row count and text chunks.
+Streamed = tuple[int, Iterator[str]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: what the page calls it, how it is sent, and what writes it (a text
+    stream, or a temporary file)."""
+
+    key: str
+    label: LazyString
+    mimetype: str
+    extension: str
+    stream: Callable[[Job], Streamed] | None = None
+    to_file: Callable[[Job, Path], int] | None = None
 
 
 def _wide_columns(variables: list[Variable]) -> list[str]:
@@ -124,37 +144,21 @@ def build_export(
     check_filters(filters)
     registry = get_registry()
     variables = wide_variables(instruments_in(filters, registry), language)
-    mimetype, extension = FORMATS[export_format]
-    name = writers.safe_filename(
+    chosen = FORMATS[export_format]
+    name = safe_filename(
         filters.study.slug,
         filters.round.name if filters.round else "all-rounds",
         export_format,
         date.today().isoformat(),
     )
-    export = Export(filename=f"{name}.{extension}", mimetype=mimetype, rows=0)
-    if export_format == "csv-long":
-        export.rows = long_row_count(filters)
-        export.chunks = writers.csv_chunks(LONG_COLUMNS, long_rows(filters, registry))
-    elif export_format == "csv-wide":
-        export.rows = submission_count(filters)
-        export.chunks = writers.csv_chunks(_wide_columns(variables), wide_rows(filters, variables))
-    elif export_format == "csv-rounds":
-        columns, rows = rounds_rows(filters, variables)
-        export.rows = len(rows)
-        export.chunks = writers.csv_chunks(columns, rows)
-    elif export_format == "json":
-        export.rows = submission_count(filters)
-        export.chunks = writers.json_chunks(filters.describe(), long_rows(filters, registry))
-    elif export_format == "participation":
-        rows = list(participation_rows(filters))
-        export.rows = len(rows)
-        export.chunks = writers.csv_chunks(PARTICIPATION_COLUMNS, rows)
-    elif export_format == "codebook":
-        export.rows = len(variables)
-        export.chunks = iter([codebook.render(variables, language)])
+    export = Export(filename=f"{name}.{chosen.extension}", mimetype=chosen.mimetype, rows=0)
+    job = Job(filters, variables, registry, language)
+    if chosen.stream is not None:
+        export.rows, export.chunks = chosen.stream(job)
     else:
-        export.path = Path(tempfile.mkstemp(prefix="survey-export-", suffix=f".{extension}")[1])
-        export.rows = _write_file(export.path, export_format, filters, variables, language)
+        suffix = f".{chosen.extension}"
+        export.path = Path(tempfile.mkstemp(prefix="survey-export-", suffix=suffix)[1])
+        export.rows = chosen.to_file(job, export.path)  # type: ignore[misc]
     audit.record(
         "export.download",
         actor_user_id=actor_user_id,
@@ -168,23 +172,10 @@ def build_export(
     return export
 
 
-def _write_file(
-    path: Path, export_format: str, filters: Filters, variables: list[Variable], language: str
-) -> int:
-    columns = _wide_columns(variables)
-    if export_format == "xlsx":
-        return writers.write_xlsx(path, columns, wide_rows(filters, variables), variables, language)
-    if export_format in ("sav", "dta"):
-        return writers.write_stats_file(
-            path, export_format, columns, wide_rows(filters, variables), variables, language
-        )
-    return _write_bundle(path, filters, variables, language)
-
-
-def _write_bundle(path: Path, filters: Filters, variables: list[Variable], language: str) -> int:
+def _write_bundle(job: Job, path: Path) -> int:
     """Write the analysis bundle: CSVs, .sav, .dta, value labels, codebook and an R script."""
+    filters, variables, registry, language = job
     columns = _wide_columns(variables)
-    registry = get_registry()
     with (
         tempfile.TemporaryDirectory(prefix="survey-bundle-") as folder,
         zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
@@ -216,3 +207,109 @@ def _write_bundle(path: Path, filters: Filters, variables: list[Variable], langu
         bundle.writestr("codebook.md", codebook.render(variables, language))
         bundle.writestr("read-data.R", writers.R_SCRIPT)
     return rows
+
+
+def _csv_long(job: Job) -> Streamed:
+    rows = writers.csv_chunks(LONG_COLUMNS, long_rows(job.filters, job.registry))
+    return long_row_count(job.filters), rows
+
+
+def _csv_wide(job: Job) -> Streamed:
+    rows = wide_rows(job.filters, job.variables)
+    return submission_count(job.filters), writers.csv_chunks(_wide_columns(job.variables), rows)
+
+
+def _csv_rounds(job: Job) -> Streamed:
+    columns, rows = rounds_rows(job.filters, job.variables)
+    return len(rows), writers.csv_chunks(columns, rows)
+
+
+def _json(job: Job) -> Streamed:
+    rows = long_rows(job.filters, job.registry)
+    return submission_count(job.filters), writers.json_chunks(job.filters.describe(), rows)
+
+
+def _participation(job: Job) -> Streamed:
+    rows = list(participation_rows(job.filters))
+    return len(rows), writers.csv_chunks(PARTICIPATION_COLUMNS, rows)
+
+
+def _codebook(job: Job) -> Streamed:
+    return len(job.variables), iter([codebook.render(job.variables, job.language)])
+
+
+def _xlsx(job: Job, path: Path) -> int:
+    rows = wide_rows(job.filters, job.variables)
+    columns = _wide_columns(job.variables)
+    return writers.write_xlsx(path, columns, rows, job.variables, job.language)
+
+
+def _stats_file(kind: str) -> Callable[[Job, Path], int]:
+    def write(job: Job, path: Path) -> int:
+        rows = wide_rows(job.filters, job.variables)
+        columns = _wide_columns(job.variables)
+        return writers.write_stats_file(path, kind, columns, rows, job.variables, job.language)
+
+    return write
+
+
+CSV = "text/csv; charset=utf-8"
+#: Every export format, in the order the export page offers them; the page, the command and
+#: ``build_export`` all read this one table.
+FORMATS: dict[str, Format] = {
+    chosen.key: chosen
+    for chosen in (
+        Format("csv-long", _l("CSV, one row per answer"), CSV, "csv", stream=_csv_long),
+        Format("csv-wide", _l("CSV, one row per submission"), CSV, "csv", stream=_csv_wide),
+        Format(
+            "csv-rounds",
+            _l("CSV, one row per participant across rounds"),
+            CSV,
+            "csv",
+            stream=_csv_rounds,
+        ),
+        Format(
+            "xlsx",
+            _l("Excel (XLSX) with a codebook sheet"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            to_file=_xlsx,
+        ),
+        Format(
+            "sav",
+            _l("SPSS (.sav) with labels"),
+            "application/x-spss-sav",
+            "sav",
+            to_file=_stats_file("sav"),
+        ),
+        Format(
+            "dta",
+            _l("Stata (.dta) with labels"),
+            "application/x-stata-dta",
+            "dta",
+            to_file=_stats_file("dta"),
+        ),
+        Format("json", _l("JSON"), "application/json", "json", stream=_json),
+        Format(
+            "participation",
+            _l("CSV, one row per registered participant and round (response rates)"),
+            CSV,
+            "csv",
+            stream=_participation,
+        ),
+        Format(
+            "codebook",
+            _l("Codebook (Markdown)"),
+            "text/markdown; charset=utf-8",
+            "md",
+            stream=_codebook,
+        ),
+        Format(
+            "bundle",
+            _l("Analysis bundle (ZIP: CSV, .sav, .dta, codebook, R script)"),
+            "application/zip",
+            "zip",
+            to_file=_write_bundle,
+        ),
+    )
+}

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
-
-from flask import Blueprint, Response, current_app, render_template, send_file, stream_with_context
+from flask import Blueprint, Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from survey import i18n
-from survey.admin.access import STUDY_ROLES, get_study, requires
-from survey.admin.forms import choices
 from survey.exports.dataset import Filters, participant_count
 from survey.exports.forms import ExportForm
 from survey.exports.service import ExportError, build_export, check_filters
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import Group, Study
+from survey.web.access import STUDY_ROLES, get_study, requires
+from survey.web.downloads import attachment, file_attachment
+from survey.web.forms import choices
 
 bp = Blueprint("exports", __name__, url_prefix="/admin/exports")
 
@@ -94,13 +93,5 @@ def export_study(study_id: int) -> str | tuple[str, int] | Response:
 
 def _download(export) -> Response:  # type: ignore[no-untyped-def]
     if export.path is not None:
-        response = send_file(
-            export.path, mimetype=export.mimetype, as_attachment=True, download_name=export.filename
-        )
-        path = export.path
-        response.call_on_close(lambda: os.unlink(path))
-    else:
-        response = Response(stream_with_context(export.chunks), mimetype=export.mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return file_attachment(export.path, export.filename, export.mimetype)
+    return attachment(export.chunks, export.filename, export.mimetype)

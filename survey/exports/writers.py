@@ -7,8 +7,6 @@ import functools
 import io
 import json
 import operator
-import re
-import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -292,18 +290,3 @@ for (variable in unique(labels$variable)) {
   data[[paste0(variable, "_f")]] <- factor(values, levels = answers$value, labels = answers$label)
 }
 """
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-#: Danish letters as Danes write them without æ, ø and å.
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-
-
-def safe_filename(*parts: str) -> str:
-    """Return a download file name of plain letters, digits, dots, dashes and underscores.
-
-    Danish letters are spelt out (Døgn → Doegn), other accents dropped (é → e), and anything
-    else (emoji, signs) becomes a dash.
-    """
-    text = "_".join(part for part in parts if part).translate(_DANISH)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _UNSAFE.sub("-", text).strip("-.") or "export"

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from survey.enums import AgeBand, Group
 from survey.instruments.lock import wording_fingerprints
 from survey.instruments.model import (
     LADDER_STEPS,
@@ -21,7 +22,6 @@ from survey.instruments.model import (
 from survey.instruments.periods import fill, unknown_fields
 from survey.instruments.problems import Problem
 from survey.instruments.readability import lix, long_words, words
-from survey.models.enums import AgeBand, Group
 
 #: Variable names must be safe in SPSS and Stata: letters, digits, _, at most 32 characters.
 MAX_VARIABLE_LENGTH = 32

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from survey.enums import AgeBand
 from survey.instruments.loader import Registry
 from survey.instruments.model import (
     LANGUAGES,
@@ -21,7 +22,6 @@ from survey.instruments.model import (
     Score,
 )
 from survey.instruments.scoring import score_range
-from survey.models.enums import AgeBand
 
 NOTES = (
     "Children answer each item on the 5-, 3- or 2-point version of its ladder; the scale shown "

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
+from survey.enums import Group
 from survey.instruments import checks, lock, recorded
 from survey.instruments.model import Instrument, Ladder, Scale
 from survey.instruments.problems import Problem
@@ -19,7 +20,6 @@ from survey.instruments.schema import (
     make_ladders,
     make_scales,
 )
-from survey.models.enums import Group
 
 #: The instruments shipped with the platform.
 BUILTIN_FOLDER = Path(__file__).resolve().parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from survey.models.enums import AgeBand, Group, MissingCode
+from survey.enums import AgeBand, Group, MissingCode
 
 #: Languages every text must exist in; Danish first.
 LANGUAGES = ("da", "en")

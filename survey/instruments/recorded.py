@@ -23,10 +23,10 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from survey.config import Config
+from survey.enums import AgeBand, Group
 from survey.instruments.model import LANGUAGES, Instrument
 from survey.instruments.periods import PERIODS, PLACEHOLDER, fill
 from survey.instruments.problems import Problem
-from survey.models.enums import AgeBand, Group
 
 #: The folder, next to the instrument files, that holds the recordings and their manifest.
 AUDIO_FOLDER = "audio"

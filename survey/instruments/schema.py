@@ -14,6 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from survey.enums import AgeBand, Group
 from survey.instruments.model import (
     LANGUAGES,
     SCORE_METHODS,
@@ -25,7 +26,6 @@ from survey.instruments.model import (
     Scale,
     Score,
 )
-from survey.models.enums import AgeBand, Group
 
 AGE_BANDS = [band.value for band in AgeBand]
 IDENTIFIER = validate.Regexp(

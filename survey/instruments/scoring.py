@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from survey.enums import AgeBand, MissingCode
 from survey.instruments.model import Instrument, Item, Score
-from survey.models.enums import AgeBand, MissingCode
 
 
 class ScoredAnswer(Protocol):

@@ -4,7 +4,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
 from survey.config import LANGUAGES
-from survey.forms import SurveyForm
+from survey.web.forms import SurveyForm
 
 
 class LanguageForm(SurveyForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Response,
     abort,
@@ -20,6 +18,7 @@ from survey import i18n
 from survey.fonts import FONT_DIRECTORY
 from survey.main import accessibility, bp
 from survey.main.forms import LanguageForm
+from survey.web.navigation import safe_local_path
 
 #: Font files are immutable per package version, so browsers may keep them for a year.
 FONT_MAX_AGE = 365 * 24 * 3600
@@ -55,16 +54,6 @@ def get_font(filename: str) -> Response:
     response = send_from_directory(FONT_DIRECTORY, filename, max_age=FONT_MAX_AGE)
     response.headers["Cache-Control"] = f"public, max-age={FONT_MAX_AGE}, immutable"
     return response
-
-
-def safe_local_path(target: str | None, fallback: str = "/") -> str:
-    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirect)."""
-    if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return fallback
-    return target
 
 
 @bp.app_context_processor

@@ -1,8 +1,6 @@
 """The data model (DESIGN.md section 2); importing this module registers every table."""
 
-from survey.models.audit import AuditEvent
-from survey.models.base import Base, utcnow
-from survey.models.enums import (
+from survey.enums import (
     AgeBand,
     AssistanceMode,
     Group,
@@ -15,6 +13,8 @@ from survey.models.enums import (
     TextSize,
     WholePeriod,
 )
+from survey.models.audit import AuditEvent
+from survey.models.base import Base, utcnow
 from survey.models.participant import Participant
 from survey.models.study import Round, RoundInstrument, RoundStateError, Site, Study
 from survey.models.submission import Answer, Submission, TalkRequest

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey.enums import AgeBand, Group, Language, Layout
 from survey.models.base import Base, enum_type, utcnow
-from survey.models.enums import AgeBand, Group, Language, Layout
 
 if TYPE_CHECKING:
     from survey.models.study import Site, Study

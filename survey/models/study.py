@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey.enums import Group, RoundStatus
 from survey.models.base import Base, enum_type, utcnow
-from survey.models.enums import Group, RoundStatus
 
 if TYPE_CHECKING:
     from survey.models.participant import Participant

@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.instruments.periods import PERIODS
-from survey.models.base import Base, enum_type, utcnow
-from survey.models.enums import (
+from survey.enums import (
     AssistanceMode,
     Language,
     Layout,
@@ -20,6 +18,8 @@ from survey.models.enums import (
     TextSize,
     WholePeriod,
 )
+from survey.instruments.periods import PERIODS
+from survey.models.base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from survey.models.participant import Participant

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey.enums import Role
 from survey.models.base import Base, enum_type, utcnow
-from survey.models.enums import Role
 
 if TYPE_CHECKING:
     from survey.models.study import Site

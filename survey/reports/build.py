@@ -15,7 +15,6 @@ from operator import itemgetter
 import sqlalchemy as sa
 from flask import current_app
 
-from survey.admin.dashboard import GroupCounts, response_counts
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.instruments.model import Harmonised, Instrument, Item, Score
@@ -41,6 +40,7 @@ from survey.reports.stats import (
     paired_change,
     share_estimate,
 )
+from survey.web.rates import GroupCounts, response_counts
 
 
 @dataclass

@@ -6,27 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from survey import audit
+from survey.commands import fail, resolve_scope
 from survey.extensions import db
-from survey.models import Round, RoundStatus, Site, Study
+from survey.models import RoundStatus
 from survey.reports.build import build_all_sites_report, build_site_reports
-from survey.reports.pdf import render_all_sites_report, render_site_report
-
-
-def _fail(message: str) -> None:
-    from survey.cli import fail
-
-    fail(message)
-
-
-def report_filename(site: Site) -> str:
-    """Return a plain file name for a site's report, unique by the site's id."""
-    from survey.exports.writers import safe_filename
-
-    return safe_filename(str(site.id), site.name) + ".pdf"
+from survey.reports.pdf import render_all_sites_report, render_site_report, report_filename
 
 
 @click.command("reports")
@@ -59,20 +46,12 @@ def reports_command(
     draft: bool,
 ) -> None:
     """Write one feedback PDF per site and all-sites.pdf into a folder (audited)."""
-    study = db.session.scalar(sa.select(Study).where(Study.slug == study_slug))
-    if study is None:
-        _fail(f"No study {study_slug!r}.")
-    round_ = db.session.scalar(
-        sa.select(Round).where(Round.study_id == study.id, Round.name == round_name)
-    )
-    if round_ is None:
-        _fail(f"The study has no round {round_name!r}.")
-    sites = [s for s in study.sites if site_name in (None, s.name, str(s.id))]
-    if not sites:
-        _fail(f"The study has no site {site_name!r}.")
+    scope = resolve_scope(study_slug, round_name, site_name)
+    study, round_ = scope.study, scope.round
+    sites = [scope.site] if scope.site else list(study.sites)
     unfinished = round_.status in (RoundStatus.DRAFT, RoundStatus.OPEN)
     if unfinished and not draft:
-        _fail(
+        fail(
             f"The round {round_name!r} is {round_.status.value}: its reports would change. "
             "Close it first, or pass --draft for pages marked as a draft."
         )

@@ -26,7 +26,7 @@ from reportlab.platypus import (
 
 from survey.fonts import printable, register_pdf_fonts
 from survey.instruments.periods import fill
-from survey.models import Group
+from survey.models import AssistanceMode, Group, Site
 from survey.reports.build import (
     AllSitesReport,
     AllSitesScore,
@@ -35,6 +35,8 @@ from survey.reports.build import (
     SiteReport,
 )
 from survey.reports.charts import WIDTH, dot_chart, face, stacked_bar
+from survey.web.downloads import safe_filename
+from survey.web.labels import label
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -147,13 +149,7 @@ def _count(counts, k: int) -> str:  # type: ignore[no-untyped-def]
 
 
 def _assistance_label(value: str) -> str:
-    labels = {
-        "alone": _("Alone"),
-        "reading_help": _("With help to read"),
-        "interpreter": _("With an interpreter"),
-        "adult_answers_on_childs_instruction": _("The adult answers as the child says"),
-    }
-    return labels.get(value, value)
+    return label(AssistanceMode(value))
 
 
 def _age_label(band: str) -> str:
@@ -474,3 +470,8 @@ def _child_page(report: SiteReport, styles: dict) -> list:
         )
     story.append(Paragraph(_("Thank you all for answering!"), styles["child"]))
     return story
+
+
+def report_filename(site: Site) -> str:
+    """Return a plain file name for a site's report, unique by the site's id."""
+    return safe_filename(str(site.id), site.name) + ".pdf"

@@ -5,38 +5,34 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, make_response, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
 from survey import audit
-from survey.admin.access import ALL_ROLES, STUDY_ROLES, deny, get_round, get_site, requires
 from survey.extensions import db
 from survey.i18n import select_locale
-from survey.models import Role, Round, RoundStatus, Site
+from survey.models import Round, Site
 from survey.reports.build import build_all_sites_report, build_site_report
-from survey.reports.cli import report_filename
 from survey.reports.page import all_sites_page, site_page
-from survey.reports.pdf import render_all_sites_report, render_site_report
+from survey.reports.pdf import render_all_sites_report, render_site_report, report_filename
+from survey.web.access import (
+    ALL_ROLES,
+    STUDY_ROLES,
+    deny,
+    get_round,
+    get_site,
+    may_download_reports,
+    requires,
+)
+from survey.web.downloads import attachment
 
 bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
-
-#: Statuses in which each role may download reports.
-AVAILABLE = {
-    Role.ADMIN: (RoundStatus.CLOSED, RoundStatus.RELEASED),
-    Role.EVALUATOR: (RoundStatus.CLOSED, RoundStatus.RELEASED),
-    Role.COORDINATOR: (RoundStatus.RELEASED,),
-}
-
-
-def may_download(round_: Round) -> bool:
-    """Tell whether the signed-in user may download the round's reports now."""
-    return round_.status in AVAILABLE[current_user.role]
 
 
 def _round_with_reports(round_id: int) -> Round:
     """Return a round whose reports the signed-in user may have now, or refuse."""
     round_ = get_round(round_id)
-    if not may_download(round_):
+    if not may_download_reports(round_):
         deny(403)
     return round_
 
@@ -46,7 +42,7 @@ def _site_and_round(round_id: int, site_id: int) -> tuple[Site, Round]:
     round_, site = get_round(round_id), get_site(site_id)
     if site.study_id != round_.study_id:
         abort(404)
-    if not may_download(round_):
+    if not may_download_reports(round_):
         deny(403)
     return site, round_
 
@@ -73,10 +69,7 @@ def _record_all_sites_report(round_: Round, **details: str) -> None:
 
 
 def _pdf(content: bytes, filename: str) -> Response:
-    response = make_response(content)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(content, filename, "application/pdf")
 
 
 @bp.get("/<int:round_id>/sites/<int:site_id>.pdf")

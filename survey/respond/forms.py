@@ -9,10 +9,10 @@ from markupsafe import Markup
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from survey.admin.forms import ActionForm, choices
-from survey.forms import SurveyForm
 from survey.instruments.periods import DEFAULT_PERIOD, PERIODS
-from survey.models import WholePeriod
+from survey.models import AssistanceMode, Layout, TextSize, WholePeriod
+from survey.web.forms import ActionForm, SurveyForm, choices
+from survey.web.labels import enum_choices
 
 __all__ = ["ActionForm", "ChoiceForm", "CodeForm", "SetupForm", "period_choice"]
 
@@ -36,25 +36,12 @@ class SetupForm(SurveyForm):
 
     assistance_mode = RadioField(
         _l("How does the child answer?"),
-        choices=choices(
-            [
-                ("alone", _l("Alone")),
-                ("reading_help", _l("With help to read")),
-                ("interpreter", _l("With an interpreter")),
-                ("adult_answers_on_childs_instruction", _l("The adult answers as the child says")),
-            ]
-        ),
+        choices=enum_choices(AssistanceMode),
         validators=[InputRequired(message=_l("Choose how the child answers."))],
     )
     layout = RadioField(
         _l("Layout"),
-        choices=choices(
-            [
-                ("faces", _l("Faces: pictures")),
-                ("simple", _l("Simple: large text buttons")),
-                ("standard", _l("Standard")),
-            ]
-        ),
+        choices=enum_choices(Layout),
         validators=[InputRequired()],
     )
     scale_steps = RadioField(
@@ -66,9 +53,7 @@ class SetupForm(SurveyForm):
     )
     text_size = RadioField(
         _l("Text size"),
-        choices=choices(
-            [("normal", _l("Normal")), ("large", _l("Large")), ("xlarge", _l("Extra large"))]
-        ),
+        choices=enum_choices(TextSize),
         validators=[InputRequired()],
     )
     language = RadioField(
@@ -93,13 +78,7 @@ class SetupForm(SurveyForm):
     )
     whole_period = RadioField(
         _l("Has the child lived here for the whole period?"),
-        choices=choices(
-            [
-                (WholePeriod.YES.value, _l("Yes")),
-                (WholePeriod.NO.value, _l("No")),
-                (WholePeriod.DONT_KNOW.value, _l("Don't know")),
-            ]
-        ),
+        choices=enum_choices(WholePeriod),
         validators=[Optional()],
     )
 

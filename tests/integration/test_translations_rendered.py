@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
-import survey.forms
+import survey.web.forms
 from survey import accounts
 from survey.demo import create_demo
 from survey.demo_answers import FIRST_VERSIONS, assign_instruments
@@ -301,7 +301,7 @@ def participant_pages(place: Place) -> Iterator[tuple[str, str]]:
 
 def page_templates() -> set[str]:
     """Return the templates that are pages: not macros, not bases, not the bundle's codebook."""
-    folder = Path(survey.forms.__file__).parent / "templates"
+    folder = Path(survey.web.forms.__file__).parents[1] / "templates"
     names = {path.relative_to(folder).as_posix() for path in folder.rglob("*.html")}
     return {
         name
@@ -478,7 +478,7 @@ def wtforms_catalogue():
 
 
 def test_every_wtforms_and_csrf_message_is_listed_and_translated(app):
-    listed = set(survey.forms.MESSAGES) | set(survey.forms.PLURAL_MESSAGES)
+    listed = set(survey.web.forms.MESSAGES) | set(survey.web.forms.PLURAL_MESSAGES)
     wtforms_ids = {message.id for message in wtforms_catalogue() if message.id}
     assert {tuple(i) if not isinstance(i, str) else i for i in wtforms_ids} <= listed
     catalogue = danish_catalogue(app)

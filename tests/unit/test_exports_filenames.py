@@ -2,7 +2,7 @@
 
 import pytest
 
-from survey.exports.writers import safe_filename
+from survey.web.downloads import safe_filename
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,7 @@ from survey.exports.writers import safe_filename
         (("Café 🌳 Lys",), "Cafe-Lys"),
         (("7", "Birken"), "7_Birken"),
         (("🌳",), "export"),
+        (("Hus X", "rund 2."), "Hus-X_rund-2"),  # only dashes and dots are cut at the ends
     ],
 )
 def test_file_names_spell_danish_letters_out_and_drop_other_glyphs(parts, expected):

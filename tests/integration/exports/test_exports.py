@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey.exports.dataset import Filters, participant_count
-from survey.exports.service import FORMATS, ExportError, build_export
+from survey.exports.service import ExportError, build_export
 from survey.extensions import db
 from survey.models import Answer, AuditEvent, Group, Participant, Round, Submission
 from survey.participants import register_participants
@@ -396,8 +396,14 @@ def test_filters_narrow_the_export(app, demo):
     assert {row["instrument"] for row in rows if row["item"]} == {"staff_wellbeing"}
 
 
+EVERY_FORMAT = (
+    "csv-long", "csv-wide", "csv-rounds", "xlsx", "sav", "dta", "json", "participation",
+    "codebook", "bundle",
+)  # fmt: skip
+
+
 def test_every_export_is_audited(app, demo):
-    for export_format in FORMATS:
+    for export_format in EVERY_FORMAT:
         export = build_export(Filters(demo, baseline(demo)), export_format, actor_user_id=None)
         if export.path:
             Path(export.path).unlink()
@@ -405,7 +411,7 @@ def test_every_export_is_audited(app, demo):
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.action == "export.download")
     ).all()
-    assert sorted(event.details["format"] for event in events) == sorted(FORMATS)
+    assert sorted(event.details["format"] for event in events) == sorted(EVERY_FORMAT)
     assert all(
         event.details["round"] == "baseline" and event.details["rows"] > 0 for event in events
     )
@@ -651,3 +657,16 @@ def test_people_are_counted_once_however_many_rounds_they_answered(app, demo):
     assert len(people) == len(baseline)  # three answered both rounds
     assert participant_count(Filters(demo)) == len(baseline)
     assert participant_count(Filters(demo, follow_up)) == 3
+
+
+def test_the_page_and_the_command_offer_every_format_in_one_order(sign_in_as, runner, demo):
+    html = sign_in_as(EVALUATOR).get(f"/admin/exports/{demo.id}").get_data(as_text=True)
+    select = html[
+        html.index('name="export_format"') : html.index(
+            "</select>", html.index('name="export_format"')
+        )
+    ]
+    assert re.findall(r'<option[^>]*value="([\w-]+)"', select) == list(EVERY_FORMAT)
+    assert '<option value="xlsx">Excel (XLSX) med et ark med kodebogen</option>' in select
+    help_text = runner.invoke(args=["export", "--help"]).output
+    assert "[" + "|".join(EVERY_FORMAT) + "]" in help_text.replace("\n", "").replace(" ", "")

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from survey.enums import AgeBand, MissingCode
 from survey.instruments.loader import load_registry
 from survey.instruments.scoring import compute_score, score_range
-from survey.models.enums import AgeBand, MissingCode
 
 # count5 declares the events per band: 0, 1, 2-3 → 2.5, 4-6 → 5, 7 or more → 8.
 BANDS = {1: 0.0, 2: 1.0, 3: 2.5, 4: 5.0, 5: 8.0}

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from survey.enums import AgeBand, MissingCode
 from survey.instruments.loader import BUILTIN_FOLDER, load_registry
 from survey.instruments.model import Score
 from survey.instruments.scoring import compute_score, score_range, score_submission
-from survey.models.enums import AgeBand, MissingCode
 
 REGISTRY, _ = load_registry([BUILTIN_FOLDER])
 WELLBEING = REGISTRY.get("child_wellbeing", 1)

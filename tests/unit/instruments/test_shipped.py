@@ -2,12 +2,12 @@
 
 import pytest
 
+from survey.enums import AgeBand, Group
 from survey.instruments.checks import CHILD_LIX_LIMIT, SESSION_CAPS, readability
 from survey.instruments.loader import BUILTIN_FOLDER, load_registry
 from survey.instruments.model import LADDER_STEPS, LANGUAGES
 from survey.instruments.periods import fill
 from survey.instruments.readability import words
-from survey.models.enums import AgeBand, Group
 
 REGISTRY, PROBLEMS = load_registry([BUILTIN_FOLDER])
 ITEM_COUNTS = {

@@ -15,7 +15,10 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF  # the CSRF check FlaskForm uses; we translate it
+from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 __all__ = ["MESSAGES", "PLURAL_MESSAGES", "CatalogueTranslations", "SurveyForm"]
 
@@ -147,3 +150,19 @@ class SurveyForm(FlaskForm):
         def get_translations(self, form: Any) -> CatalogueTranslations:
             """Return the translations WTForms' fields and validators use."""
             return TRANSLATIONS
+
+
+def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
+    """Return select options; labels may be lazy, so they follow the visitor's language."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActionForm(SurveyForm):
+    """A button that changes something (only the CSRF token is needed)."""

@@ -1,4 +1,6 @@
-"""The closed sets of values the data model allows; each is a CHECK constraint in the database."""
+"""The closed sets of values the program knows (roles, groups, age bands, statuses, missing
+codes …): plain enums, used by the instruments and the models alike; each is a CHECK constraint
+in the database."""
 
 import enum
 

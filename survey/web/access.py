@@ -1,8 +1,9 @@
 """Access control in one place: role checks for routes and scoped loading of objects.
 
-Every admin view is decorated with ``requires``; every object a view acts on is loaded with
-one of the ``get_*`` helpers, which only find what the signed-in user may see, so guessing
-another id gives the same 404 as an id that does not exist.
+Every admin, export and report view is decorated with ``requires``; every object a view acts
+on is loaded with one of the ``get_*`` helpers, which only find what the signed-in user may
+see, so guessing another id gives the same 404 as an id that does not exist. Which round's
+reports a role may download is decided here too (``may_download_reports``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask import abort
 from flask_login import current_user
 
 from survey.extensions import db, login_manager
-from survey.models import Participant, Role, Round, Site, Study, TalkRequest, User
+from survey.models import Participant, Role, Round, RoundStatus, Site, Study, TalkRequest, User
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -25,6 +26,19 @@ ALL_ROLES = (Role.ADMIN, Role.EVALUATOR, Role.COORDINATOR)
 STUDY_ROLES = (Role.ADMIN, Role.EVALUATOR)
 #: Who registers participants and prints their code cards.
 PARTICIPANT_ROLES = (Role.ADMIN, Role.COORDINATOR)
+
+
+#: The round statuses in which each role may download the round's reports.
+REPORTS_AVAILABLE = {
+    Role.ADMIN: (RoundStatus.CLOSED, RoundStatus.RELEASED),
+    Role.EVALUATOR: (RoundStatus.CLOSED, RoundStatus.RELEASED),
+    Role.COORDINATOR: (RoundStatus.RELEASED,),
+}
+
+
+def may_download_reports(round_: Round) -> bool:
+    """Tell whether the signed-in user may download the round's reports now."""
+    return round_.status in REPORTS_AVAILABLE[current_user.role]
 
 
 def requires(*roles: Role) -> Callable[[View], View]:
