@@ -107,9 +107,9 @@ BUGS = (
     ),
     Bug(
         "an answer to a question hidden by branching is accepted",
-        "survey/respond/flow.py",
-        "    if not is_shown(question, answers(submission)):\n"
-        '        raise RespondError(_l("That question is not asked."))\n',
+        "survey/respond/path.py",
+        "        if not self.is_shown(question):\n"
+        '            raise RespondError(_l("That question is not asked."))\n',
         "",
     ),
     Bug(

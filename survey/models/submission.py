@@ -93,6 +93,23 @@ class Submission(Base):
         ),
     )
 
+    def complete(self) -> None:
+        """Mark the submission completed; the first completion's time stays."""
+        if self.status is not SubmissionStatus.COMPLETED:
+            self.status = SubmissionStatus.COMPLETED
+            self.completed_at = utcnow()
+
+    def decline(self) -> None:
+        """Record that the child said "not today" (the caller checks that nothing is answered);
+        the child may still start later in the round."""
+        if self.status is SubmissionStatus.IN_PROGRESS:
+            self.status = SubmissionStatus.DECLINED
+
+    def resume(self) -> None:
+        """A child who said "not today" answers after all: the submission is in progress again."""
+        if self.status is SubmissionStatus.DECLINED:
+            self.status = SubmissionStatus.IN_PROGRESS
+
 
 class Answer(Base):
     """One item of one instrument in one submission: a value or a missing code."""

@@ -1,7 +1,6 @@
-"""The respondent's path through a round: questions in order, branching, saving, completion.
-
-Pure rules over the database, testable without a request: views only call these.
-"""
+"""The rules under the respondent's path: finding a code's participant and round, the
+questions in order, branching, the choices a question offers, and the idempotent upsert of an
+answer. ``survey.respond.path`` puts them together for one request; nothing here commits."""
 
 from __future__ import annotations
 
@@ -28,7 +27,6 @@ from survey.models import (
     Round,
     RoundStatus,
     Submission,
-    SubmissionStatus,
     utcnow,
 )
 from survey.pseudonyms import code_hash, is_well_formed, normalise_code
@@ -87,17 +85,17 @@ def start(participant: Participant, round_: Round) -> Submission:
     submission = db.session.scalar(query)
     if submission is not None:
         return submission
+    # By ids, not relationships: a clash must leave no half-added object in a collection.
     submission = Submission(
-        participant=participant,
-        round=round_,
+        participant_id=participant.id,
+        round_id=round_.id,
         layout=participant.layout,
         language=participant.language,
     )
-    db.session.add(submission)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint: only this insert is undone on a clash
+            db.session.add(submission)
     except IntegrityError:  # the same code opened in two tabs at once
-        db.session.rollback()
         return db.session.scalars(query).one()
     return submission
 
@@ -130,7 +128,9 @@ def instruments(submission: Submission) -> list[Instrument]:
     return [registry.get(choice.instrument_key, choice.instrument_version) for choice in choices]
 
 
-def questions(submission: Submission) -> list[Question]:
+def questions(
+    submission: Submission, instruments_given: list[Instrument] | None = None
+) -> list[Question]:
     """Return every question the participant may be asked, in order.
 
     The private questions come last, together, so the adult looks away once and comes back
@@ -140,7 +140,7 @@ def questions(submission: Submission) -> list[Question]:
     band = submission.participant.age_band
     items = [
         (instrument, item)
-        for instrument in instruments(submission)
+        for instrument in (instruments_given or instruments(submission))
         for item in instrument.items_for(band)
     ]
     items.sort(key=lambda pair: pair[1].private)  # stable: the order within each part stays
@@ -154,7 +154,9 @@ def scale_for(submission: Submission, question: Question) -> Scale:
 
 def answers(submission: Submission) -> dict[tuple[str, str], Answer]:
     """Return the submission's answers by (instrument key, item id)."""
-    rows = db.session.scalars(sa.select(Answer).where(Answer.submission_id == submission.id))
+    query = sa.select(Answer).where(Answer.submission_id == submission.id)
+    # The upsert writes past the session, so rows it already holds are read afresh.
+    rows = db.session.scalars(query.execution_options(populate_existing=True))
     return {(answer.instrument_key, answer.item_id): answer for answer in rows}
 
 
@@ -174,68 +176,10 @@ def has_answer(question: Question, given: dict[tuple[str, str], Answer]) -> bool
     return answer is not None and answer.missing_code is not MissingCode.NOT_SHOWN
 
 
-def first_unanswered(submission: Submission) -> int | None:
-    """Return the index of the first shown question without an answer (None: all answered)."""
-    given = answers(submission)
-    for question in questions(submission):
-        if is_shown(question, given) and not has_answer(question, given):
-            return question.index
-    return None
-
-
-def next_index(submission: Submission, after: int) -> int | None:
-    """Return the next shown question after ``after``, marking skipped ones as not shown."""
-    given = answers(submission)
-    for question in questions(submission)[after + 1 :]:
-        if is_shown(question, given):
-            return question.index
-        _upsert(submission, question, None, MissingCode.NOT_SHOWN, now_seq())
-        given = answers(submission)
-    return None
-
-
-def mark_hidden(submission: Submission, page_questions: list[Question]) -> None:
-    """Mark the questions whose ``show_if`` does not hold as not shown."""
-    for question in page_questions:
-        if not is_shown(question, answers(submission)):
-            _upsert(submission, question, None, MissingCode.NOT_SHOWN, now_seq())
-
-
-def previous_index(submission: Submission, before: int) -> int | None:
-    """Return the shown question before ``before``, if any."""
-    given = answers(submission)
-    earlier = [q for q in questions(submission)[:before] if is_shown(q, given)]
-    return earlier[-1].index if earlier else None
-
-
-def question_at(submission: Submission, index: int) -> Question:
-    """Return the question at ``index``; RespondError if there is none."""
-    all_questions = questions(submission)
-    if not 0 <= index < len(all_questions):
-        raise RespondError(_l("That question does not exist."))
-    return all_questions[index]
-
-
 def check_open(submission: Submission) -> None:
     """Refuse changes once the round is no longer open."""
     if submission.round.status is not RoundStatus.OPEN:
         raise RespondError(_l("This round is closed, so answers can no longer be saved."))
-
-
-def save_answer(submission: Submission, question: Question, choice: str, seq: int) -> bool:
-    """Store a choice (a scale code, ``dont_know`` or ``refused``) as an idempotent upsert.
-
-    ``seq`` orders saves on the server's clock (milliseconds): a later one is cut to now, so
-    no save can hold its place against the saves after it. Return False when a newer save was
-    stored already, so this one changed nothing (the caller says so, never "saved").
-    """
-    check_open(submission)
-    if not is_shown(question, answers(submission)):
-        raise RespondError(_l("That question is not asked."))
-    value, missing = parse_choice(submission, question, choice)
-    if submission.status is SubmissionStatus.DECLINED:
-        submission.status = SubmissionStatus.IN_PROGRESS
-    return _upsert(submission, question, value, missing, min(seq, now_seq()))
 
 
 def parse_choice(
@@ -251,13 +195,14 @@ def parse_choice(
     raise RespondError(_l("That answer is not one of the choices."))
 
 
-def _upsert(
+def upsert_answer(
     submission: Submission,
     question: Question,
     value: int | None,
     missing: MissingCode | None,
     seq: int,
 ) -> bool:
+    """Store the answer unless a newer one (higher ``seq``) is stored; tell whether it was."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Answer).values(
@@ -279,27 +224,3 @@ def _upsert(
     )
     # A row comes back only when the answer was written (not when a newer one stood).
     return db.session.execute(statement.returning(Answer.id)).first() is not None
-
-
-def first_staff_page(submission: Submission) -> int:
-    """Return the page (instrument) of the first unanswered staff question, or the first page."""
-    index = first_unanswered(submission)
-    if index is None:
-        return 0
-    key = questions(submission)[index].instrument.key
-    return next(n for n, instrument in enumerate(instruments(submission)) if instrument.key == key)
-
-
-def complete(submission: Submission) -> None:
-    """Mark the submission completed (once)."""
-    check_open(submission)
-    if submission.status is not SubmissionStatus.COMPLETED:
-        submission.status = SubmissionStatus.COMPLETED
-        submission.completed_at = utcnow()
-
-
-def decline(submission: Submission) -> None:
-    """Record that the child said "not today"; they may still start later in the round."""
-    check_open(submission)
-    if submission.status is SubmissionStatus.IN_PROGRESS and not answers(submission):
-        submission.status = SubmissionStatus.DECLINED

@@ -10,7 +10,8 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from survey.instruments.periods import DEFAULT_PERIOD, PERIODS
-from survey.models import AssistanceMode, Layout, TextSize, WholePeriod
+from survey.models import AssistanceMode, Language, Layout, TextSize, WholePeriod
+from survey.respond.path import Setup
 from survey.web.forms import ActionForm, SurveyForm, choices
 from survey.web.labels import enum_choices
 
@@ -91,6 +92,25 @@ class SetupForm(SurveyForm):
             ]
         else:
             del self.reference_period
+
+    def setup(self) -> Setup:
+        """Return the validated choices as plain values."""
+        return Setup(
+            assistance_mode=AssistanceMode(self.assistance_mode.data),
+            layout=Layout(self.layout.data),
+            scale_steps=int(self.scale_steps.data),
+            text_size=TextSize(self.text_size.data),
+            language=Language(self.language.data),
+            read_aloud=self.read_aloud.data,
+            read_brief=self.read_brief.data,
+            high_contrast=self.high_contrast.data,
+            switch_scanning=self.switch_scanning.data,
+            scan_aloud=self.scan_aloud.data,
+            reference_period=(
+                self.reference_period.data if self.reference_period is not None else None
+            ),
+            whole_period=WholePeriod(self.whole_period.data) if self.whole_period.data else None,
+        )
 
 
 def period_choice(code: str, language: str) -> str:

@@ -11,18 +11,20 @@ from werkzeug.wrappers.response import Response
 from survey.extensions import db
 from survey.models import MissingCode, Submission
 from survey.respond import bp, flow, state
+from survey.respond.flow import Question, RespondError
 from survey.respond.forms import ActionForm
+from survey.respond.path import RespondentPath
 
 
 @bp.route("/staff/<int:page>", methods=["GET", "POST"])
 @state.needs_submission
 def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] | Response:
     """Show one instrument as one page of fieldsets; save every answer given on it."""
-    instruments = flow.instruments(submission)
-    if flow.is_child(submission) or not 0 <= page < len(instruments):
+    path = RespondentPath(submission)
+    if path.is_child or not 0 <= page < len(path.instruments):
         abort(404)
-    instrument = instruments[page]
-    page_questions = [q for q in flow.questions(submission) if q.instrument.key == instrument.key]
+    instrument = path.instruments[page]
+    page_questions = path.page(page)
     form = ActionForm()
     errors: dict[str, str] = {}
     posted: dict[str, str] = {}
@@ -33,18 +35,18 @@ def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] 
                 "The page had expired. Your answers are shown again: press the button once more."
             )
         else:
-            errors = _save_staff_answers(submission, page_questions, posted)
+            errors = _save_staff_answers(path, page_questions, posted)
             if not errors:
-                db.session.commit()
-                if page + 1 < len(instruments):
+                if page + 1 < len(path.instruments):
+                    db.session.commit()
                     return redirect(url_for("respond.show_staff_page", page=page + 1), code=303)
-                flow.complete(submission)
+                path.complete()
                 db.session.commit()
                 return redirect(url_for("respond.show_end"), code=303)
             db.session.rollback()
-    given = flow.answers(submission)
+            path = RespondentPath(submission)
     chosen = {
-        q.item.id: posted.get(q.item.id) or _stored_choice(given.get((instrument.key, q.item.id)))
+        q.item.id: posted.get(q.item.id) or _stored_choice(path.answer_to(q))
         for q in page_questions
     }
     language = submission.language.value
@@ -58,13 +60,13 @@ def show_staff_page(submission: Submission, page: int) -> str | tuple[str, int] 
             q.item.id: flow.fill_period(submission, q.item.text[language], language)
             for q in page_questions
         },
-        questions=[q for q in page_questions if flow.is_shown(q, given) or q.item.show_if],
-        shown={q.item.id for q in page_questions if flow.is_shown(q, given)},
+        questions=[q for q in page_questions if path.is_shown(q) or q.item.show_if],
+        shown={q.item.id for q in page_questions if path.is_shown(q)},
         chosen=chosen,
         errors=errors,
         form=ActionForm(formdata=None),
         page=page,
-        pages=len(instruments),
+        pages=len(path.instruments),
     )
     return page_html, 422 if errors else 200
 
@@ -76,16 +78,16 @@ def _stored_choice(answer: Any) -> str | None:
 
 
 def _save_staff_answers(
-    submission: Submission, page_questions: list[flow.Question], posted: dict[str, str]
+    path: RespondentPath, page_questions: list[Question], posted: dict[str, str]
 ) -> dict[str, str]:
     errors = {}
     for question in page_questions:
         choice = posted.get(question.item.id)
-        if not choice or not flow.is_shown(question, flow.answers(submission)):
+        if not choice or not path.is_shown(question):
             continue  # staff may leave a question open; answers to skipped ones are dropped
         try:
-            flow.save_answer(submission, question, choice, flow.now_seq())
-        except flow.RespondError as error:
+            path.save(question, choice, flow.now_seq())
+        except RespondError as error:
             errors[question.item.id] = str(error)
-    flow.mark_hidden(submission, page_questions)
+    path.mark_hidden(page_questions)
     return errors

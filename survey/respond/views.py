@@ -20,23 +20,19 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, ValidationError, generate_csrf, validate_csrf
 from werkzeug.wrappers.response import Response
 
-from survey import audit, throttle
+from survey import throttle
 from survey.extensions import csrf, db, limiter
 from survey.instruments.model import LANGUAGES, Instrument
 from survey.instruments.periods import DEFAULT_PERIOD, PERIODS, PLACEHOLDER
 from survey.instruments.recorded import AUDIO_FOLDER
 from survey.models import (
-    AssistanceMode,
-    Language,
-    Layout,
     Submission,
     SubmissionStatus,
-    TalkRequest,
-    TextSize,
-    WholePeriod,
 )
 from survey.respond import bp, flow, state
+from survey.respond.flow import Question, RespondError
 from survey.respond.forms import ActionForm, ChoiceForm, CodeForm, SetupForm, period_choice
+from survey.respond.path import RespondentPath
 
 #: Bounds of a background save's fields: far above any questionnaire, far below trouble.
 MAX_QUESTIONS = 10_000
@@ -88,18 +84,19 @@ def enter_code() -> str | tuple[str, int] | Response:
         submission = flow.start(participant, round_)
         db.session.commit()
         state.begin(submission)
-        return redirect(_entry_point(submission), code=303)
+        return redirect(_entry_point(RespondentPath(submission)), code=303)
     return render_template("respond/code.html", form=form), 422 if form.errors else 200
 
 
-def _entry_point(submission: Submission) -> str:
+def _entry_point(path: RespondentPath) -> str:
+    submission = path.submission
     if submission.status is SubmissionStatus.COMPLETED:
         return url_for("respond.show_end")
-    if flow.is_child(submission):
+    if path.is_child:
         if submission.scale_steps is None:
             return url_for("respond.setup")
         return url_for("respond.show_assent")
-    return url_for("respond.show_staff_page", page=flow.first_staff_page(submission))
+    return url_for("respond.show_staff_page", page=path.first_staff_page())
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -107,7 +104,7 @@ def _entry_point(submission: Submission) -> str:
 def setup(submission: Submission) -> str | tuple[str, int] | Response:
     """Let the adult choose how the child answers and sees the questions."""
     if not flow.is_child(submission):
-        return redirect(_entry_point(submission), code=303)
+        return redirect(_entry_point(RespondentPath(submission)), code=303)
     chooses_period = flow.chooses_period(submission)
     if not chooses_period and "reference_period" in request.form:
         # Only the youngest children's questions are anchored; the rest read "de sidste 4 uger".
@@ -131,23 +128,7 @@ def setup(submission: Submission) -> str | tuple[str, int] | Response:
             form.reference_period.data = submission.reference_period or DEFAULT_PERIOD
         form.whole_period.data = submission.whole_period.value if submission.whole_period else None
     if form.validate_on_submit():
-        flow.check_open(submission)
-        submission.assistance_mode = AssistanceMode(form.assistance_mode.data)
-        submission.layout = Layout(form.layout.data)
-        submission.scale_steps = int(form.scale_steps.data)
-        submission.text_size = TextSize(form.text_size.data)
-        submission.language = Language(form.language.data)
-        submission.read_aloud = form.read_aloud.data
-        submission.read_brief = form.read_brief.data
-        submission.high_contrast = form.high_contrast.data
-        submission.switch_scanning = form.switch_scanning.data
-        submission.scan_aloud = form.scan_aloud.data
-        submission.reference_period = (
-            form.reference_period.data if chooses_period else DEFAULT_PERIOD
-        )
-        submission.whole_period = (
-            WholePeriod(form.whole_period.data) if form.whole_period.data else None
-        )
+        RespondentPath(submission).apply_setup(form.setup())
         db.session.commit()
         state.begin(submission)
         return redirect(url_for("respond.show_assent"), code=303)
@@ -173,72 +154,62 @@ def _page_language() -> str:
 @state.needs_submission
 def show_assent(submission: Submission) -> str | Response:
     """Tell the child what this is about; the child starts, or says "not today"."""
-    if not flow.is_child(submission) or submission.scale_steps is None:
-        return redirect(_entry_point(submission), code=303)
+    path = RespondentPath(submission)
+    if not path.is_child or submission.scale_steps is None:
+        return redirect(_entry_point(path), code=303)
     form = ActionForm()
     if form.validate_on_submit():
         if request.form.get("answer") == "not_today":
-            flow.decline(submission)
+            path.decline()
             db.session.commit()
             state.end(submission)
             return redirect(url_for("respond.show_not_today"), code=303)
-        return redirect(_resume(submission), code=303)
+        index = path.first_unanswered()
+        if index is None:  # everything was answered before: this start completes it
+            path.complete()
+            db.session.commit()
+        return redirect(_question_or_end(index), code=303)
     return render_template("respond/assent.html", form=form, submission=submission)
 
 
-def _resume(submission: Submission) -> str:
-    index = flow.first_unanswered(submission)
+def _question_or_end(index: int | None) -> str:
     if index is None:
-        flow.complete(submission)
-        db.session.commit()
         return url_for("respond.show_end")
     return url_for("respond.show_question", index=index)
-
-
-def _private_run_start(submission: Submission, index: int) -> int | None:
-    """Return where the run of private questions holding ``index`` starts (None: not private)."""
-    questions = flow.questions(submission)
-    if index >= len(questions):
-        abort(404)
-    if not questions[index].item.private:
-        return None
-    start = index
-    while start > 0 and questions[start - 1].item.private:
-        start -= 1
-    return start
 
 
 @bp.get("/q/<int:index>")
 @state.needs_submission
 def show_question(submission: Submission, index: int) -> str | Response:
     """Show one question, with the answer already given (if any) chosen."""
-    try:
-        question = flow.question_at(submission, index)
-    except flow.RespondError:
-        abort(404)
-    if not flow.is_shown(question, flow.answers(submission)):
-        return redirect(_resume(submission), code=303)
-    run_start = _private_run_start(submission, index)
+    path = RespondentPath(submission)
+    question = _question_or_404(path, index)
+    if not path.is_shown(question):
+        return redirect(_question_or_end(path.first_unanswered()), code=303)
+    run_start = path.private_run_start(index)
     if run_start is not None and not state.private_acknowledged(run_start):
         return redirect(url_for("respond.show_private", index=index), code=303)
-    return _question_page(submission, question)
+    return _question_page(path, question)
+
+
+def _question_or_404(path: RespondentPath, index: int) -> Question:
+    try:
+        return path.question_at(index)
+    except RespondError:
+        abort(404)
 
 
 def _question_page(
-    submission: Submission,
-    question: flow.Question,
+    path: RespondentPath,
+    question: Question,
     form: ChoiceForm | None = None,
     chosen: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    given = flow.answers(submission)
+    submission = path.submission
     if chosen is None:
-        chosen = _choice_of(given.get((question.instrument.key, question.item.id)))
-    # Progress counts the questions everyone is asked; a follow-up shares its question's
-    # number, so the total never grows while the child answers ("14 af 14", then "15 af 15").
-    steps = [q for q in flow.questions(submission) if q.item.show_if is None]
-    steps = [q for q in steps if flow.is_shown(q, given)]
-    position = max(0, sum(q.index <= question.index for q in steps) - 1)
+        chosen = _choice_of(path.answer_to(question))
+    progress = path.progress(question)
     language = submission.language.value
     wording = question.item.text_for(language, submission.participant.age_band)
     text = flow.fill_period(submission, wording, language)
@@ -253,15 +224,15 @@ def _question_page(
         recording_url=recording_url,
         chosen=chosen,
         form=form or ChoiceForm(formdata=None),
-        previous=flow.previous_index(submission, question.index),
-        position=position,
-        total=len(steps),
-        answered=sum(flow.has_answer(q, given) for q in steps),
+        previous=path.previous_shown(question.index),
+        position=progress.position,
+        total=progress.total,
+        answered=progress.answered,
     )
     return page, status
 
 
-def _heading_audio(question: flow.Question, language: str, wording: str) -> str | None:
+def _heading_audio(question: Question, language: str, wording: str) -> str | None:
     # An item's own audio file (``audio:`` in its YAML) speaks its main text; an age band's
     # own text, and a text with the period filled in, are spoken by the folder's recordings.
     item = question.item
@@ -295,34 +266,22 @@ def _recording_url(instrument: Instrument, language: str) -> Callable[[str], str
 @state.needs_submission
 def answer_question(submission: Submission, index: int) -> tuple[str, int] | Response:
     """Save the answer to one question and go to the next one (or the end)."""
-    try:
-        question = flow.question_at(submission, index)
-    except flow.RespondError:
-        abort(404)
+    path = RespondentPath(submission)
+    question = _question_or_404(path, index)
     form = ChoiceForm()
     chosen = form.choice.data
     if not form.validate_on_submit():
         # An expired or missing token re-shows the page with the answer given and a new token.
-        return _question_page(
-            submission, question, form, chosen, 422 if form.choice.errors else 200
-        )
+        return _question_page(path, question, form, chosen, 422 if form.choice.errors else 200)
     try:
-        flow.save_answer(submission, question, chosen, flow.now_seq())
-    except flow.RespondError as error:
+        path.save(question, chosen, flow.now_seq())
+        following = path.advance(index)
+    except RespondError as error:
         db.session.rollback()
         form.choice.errors.append(str(error))
-        return _question_page(submission, question, form, None, 422)
-    following = flow.next_index(submission, index)
-    if following is None:
-        flow.complete(submission)
+        return _question_page(RespondentPath(submission), question, form, None, 422)
     db.session.commit()
-    return redirect(_after(submission, following), code=303)
-
-
-def _after(submission: Submission, following: int | None) -> str:
-    if following is None:
-        return url_for("respond.show_end")
-    return url_for("respond.show_question", index=following)
+    return redirect(_question_or_end(following), code=303)
 
 
 @bp.post("/answer")
@@ -348,29 +307,24 @@ def save_answer_json(submission: Submission) -> tuple[Response, int] | Response:
         and len(choice) <= MAX_CHOICE_LENGTH
     ):
         return jsonify(error="invalid", message=_("The answer could not be read.")), 422
+    path = RespondentPath(submission)
     try:
-        question = flow.question_at(submission, index)
-        stored = flow.save_answer(submission, question, choice, seq)
-    except flow.RespondError as error:
+        question = path.question_at(index)
+        stored = path.save(question, choice, seq)
+        following = path.advance(index) if stored and advance else None
+    except RespondError as error:
         db.session.rollback()
         return jsonify(error="refused", message=str(error)), 422
+    db.session.commit()
     if not stored:
         # A newer answer is stored: say so and show it, never "saved".
-        db.session.commit()
-        answer = flow.answers(submission).get((question.instrument.key, question.item.id))
         return jsonify(
             ok=False,
             stale=True,
-            choice=_choice_of(answer),
+            choice=_choice_of(path.answer_to(question)),
             message=_("A newer answer was saved already; it is chosen now."),
         ), 409
-    following = None
-    if advance:
-        following = flow.next_index(submission, index)
-        if following is None and flow.is_child(submission):
-            flow.complete(submission)
-    db.session.commit()
-    return jsonify(ok=True, next=_after(submission, following) if advance else None)
+    return jsonify(ok=True, next=_question_or_end(following) if advance else None)
 
 
 def _choice_of(answer) -> str | None:  # type: ignore[no-untyped-def]
@@ -386,7 +340,9 @@ def _choice_of(answer) -> str | None:  # type: ignore[no-untyped-def]
 @state.needs_submission
 def show_private(submission: Submission, index: int) -> str | Response:
     """Ask the adult to look away before questions the child answers in private."""
-    run_start = _private_run_start(submission, index)
+    path = RespondentPath(submission)
+    _question_or_404(path, index)
+    run_start = path.private_run_start(index)
     if run_start is None:
         return redirect(url_for("respond.show_question", index=index), code=303)
     form = ActionForm()
@@ -423,18 +379,12 @@ def show_not_today() -> str:
 def show_end(submission: Submission) -> str | Response:
     """Thank the respondent, show where to talk to someone, and offer a talk with an adult."""
     form = ActionForm()
-    offer_talk = flow.is_child(submission) and submission.round.study.talk_requests_enabled
+    path = RespondentPath(submission)
+    offer_talk = path.ask_to_talk()
     if offer_talk and form.validate_on_submit():
         wants_talk = request.form.get("talk") == "yes"
         if wants_talk:
-            request_ = TalkRequest(participant=submission.participant, round=submission.round)
-            db.session.add(request_)
-            db.session.flush()
-            audit.record(
-                "talk_request.create",
-                object_type="participant",
-                object_id=submission.participant_id,
-            )
+            path.request_talk()
             db.session.commit()
         state.end(submission)
         return redirect(
@@ -446,8 +396,7 @@ def show_end(submission: Submission) -> str | Response:
         form=form,
         offer_talk=offer_talk,
         # The private questions come last: the child calls the adult back from here.
-        call_back=flow.is_child(submission)
-        and any(question.item.private for question in flow.questions(submission)),
+        call_back=path.calls_adult_back(),
         helpline_name=current_app.config["HELPLINE_NAME"],
         helpline_number=current_app.config["HELPLINE_NUMBER"],
     )

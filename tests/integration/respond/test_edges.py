@@ -6,7 +6,19 @@ import re
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import Answer, Language, MissingCode, Participant, Submission, SubmissionStatus
+from survey.models import (
+    Answer,
+    Group,
+    Language,
+    MissingCode,
+    Participant,
+    Round,
+    Site,
+    Study,
+    Submission,
+    SubmissionStatus,
+)
+from survey.participants import register_participants
 from survey.respond import flow
 
 
@@ -89,9 +101,10 @@ def test_resuming_a_path_with_every_question_answered_completes_it(child_client,
 
 
 def test_reading_aloud_goes_on_after_the_pause(child_client):
-    client, _ = child_client("teen", {"read_aloud": "y"})
+    client, _ = child_client("teen", {"read_aloud": "y", "read_brief": "y"})
     client.post("/respond/pause")
-    assert 'data-read-aloud="1"' in client.get("/respond/paused").get_data(as_text=True)
+    html = client.get("/respond/paused").get_data(as_text=True)
+    assert 'data-read-aloud="1" data-read-brief="1"' in html
 
 
 def test_the_first_browser_forgets_a_session_taken_over_by_another(client, make_app, field):
@@ -127,3 +140,48 @@ def test_a_finished_respondent_entering_the_code_again_sees_the_end(client, make
     later = make_app().test_client()
     response = later.post("/respond/", data={"code": field.codes["staff"]})
     assert response.headers["Location"] == "/respond/done"
+
+
+def test_a_code_opened_twice_at_once_keeps_one_submission_and_the_rest_of_the_work(
+    app, field, monkeypatch
+):
+    participant = flow.find_participant(field.codes["staff"])
+    first = flow.start(participant, field.round)
+    db.session.commit()
+    participant.label = "kept"  # work in the same transaction, not yet flushed
+    # The second tab looked before the first tab's insert was committed: it saw nothing.
+    looked = iter([None])
+    real_scalar = db.session.scalar
+    monkeypatch.setattr(
+        db.session, "scalar", lambda query: next(looked, None) or real_scalar(query)
+    )
+    second = flow.start(participant, field.round)
+    assert second.id == first.id
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 1
+    assert db.session.get(Participant, participant.id).label == "kept"
+
+
+def test_the_adult_looks_away_once_for_the_whole_run_of_private_questions(child_client):
+    client, _ = child_client("teen")
+    private = [q.index for q in flow.questions(only_submission()) if q.item.private]
+    first, second = private[0], private[1]
+    assert client.get(f"/respond/q/{second}").headers["Location"] == f"/respond/private/{second}"
+    client.post(f"/respond/private/{first}")
+    assert client.get(f"/respond/q/{first}").status_code == 200
+    assert client.get(f"/respond/q/{second}").status_code == 200  # not asked to look away again
+
+
+def test_a_code_opens_the_open_round_of_its_own_study(client, field):
+    other = Study(slug="other", name="Other study")
+    site = Site(name="Birken")
+    other.sites.append(site)
+    own = Round(name="own")
+    other.rounds.append(own)
+    db.session.add(other)
+    db.session.flush()
+    own.open()
+    code = register_participants(site, Group.STAFF, 1)[0].code
+    db.session.commit()
+    client.post("/respond/", data={"code": code})
+    assert only_submission().round_id == own.id != field.round.id
