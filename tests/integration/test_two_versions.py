@@ -11,6 +11,7 @@ import io
 import re
 import shutil
 from collections import defaultdict
+from datetime import date
 
 import numpy
 import pytest
@@ -21,7 +22,7 @@ from survey.exports.dataset import Filters
 from survey.exports.service import build_export
 from survey.extensions import db
 from survey.instruments import get_registry
-from survey.models import Answer, Participant, Round
+from survey.models import Answer, Participant, Round, Submission
 from survey.reports.build import build_site_report
 from tests.conftest import missing
 from tests.integration.exports.test_exports import csv_rows, export_text
@@ -195,3 +196,22 @@ def test_the_pdf_says_what_the_last_round_did_not_ask(both):
         "Magt pr. 10 vagter (anslået) (anslået ud fra svarintervallerne, højere er værre)" in text
     )
     assert "ikke spurgt i sidste runde" in text
+
+
+def test_a_rounds_figures_come_from_that_round_only(both):
+    demo, follow_up = both
+    site = demo.sites[0]
+    before = build_site_report(site, follow_up, "da", date(2026, 11, 23))
+    baseline = next(r for r in demo.rounds if r.name == "baseline")
+    # The same report with the baseline's answers gone: the follow-up's own figures stay.
+    for submission in db.session.scalars(
+        sa.select(Submission).where(Submission.round_id == baseline.id)
+    ):
+        db.session.delete(submission)
+    db.session.flush()
+    after = build_site_report(site, follow_up, "da", date(2026, 11, 23))
+    current = [(f.score_id, f.site, f.all_sites, f.site_n) for f in before.scores]
+    assert current == [(f.score_id, f.site, f.all_sites, f.site_n) for f in after.scores]
+    assert any(f.site is not None for f in before.scores)
+    assert any(f.previous is not None for f in before.scores)  # the baseline was there before
+    assert all(f.previous is None for f in after.scores)
