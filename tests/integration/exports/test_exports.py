@@ -670,3 +670,29 @@ def test_the_page_and_the_command_offer_every_format_in_one_order(sign_in_as, ru
     assert '<option value="xlsx">Excel (XLSX) med et ark med kodebogen</option>' in select
     help_text = runner.invoke(args=["export", "--help"]).output
     assert "[" + "|".join(EVERY_FORMAT) + "]" in help_text.replace("\n", "").replace(" ", "")
+
+
+def test_an_exports_audit_record_names_every_filter(app, demo):
+    site = demo.sites[1]
+    filters = Filters(demo, baseline(demo), site, Group.STAFF, "staff_wellbeing")
+    build_export(filters, "csv-wide", actor_user_id=None, language="en")
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "export.download")
+    ).one()
+    assert event.details == {
+        "study": "demo",
+        "round": "baseline",
+        "site_id": site.id,
+        "group": "staff",
+        "instrument": "staff_wellbeing",
+        "format": "csv-wide",
+        "rows": event.details["rows"],
+        "language": "en",
+    }
+    staff = {p.id for p in site.participants if p.group is Group.STAFF}
+    answered = db.session.scalars(
+        sa.select(Submission).where(
+            Submission.round_id == baseline(demo).id, Submission.participant_id.in_(staff)
+        )
+    ).all()
+    assert event.details["rows"] == len(answered) > 0
