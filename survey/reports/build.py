@@ -550,7 +550,7 @@ def build_all_sites_report(
 
 
 def _distributions(
-    instrument: Instrument, site: Site, round_: Round, k: int, protect: bool = False
+    instrument: Instrument, site: Site, round_: Round, k: int, protect: bool
 ) -> list[ItemDistribution]:
     """Return the spread of the site's answers per item, from completed submissions."""
     query = (

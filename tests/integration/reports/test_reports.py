@@ -660,3 +660,45 @@ def test_all_sites_report_names_each_score_and_groups_children_by_how_and_age(ap
             assert set(names) <= bands and len(names) >= 2
         else:
             assert (score.by_assistance, score.by_age_band) == ([], [])
+
+
+def sw_01_values(site, round_):
+    return db.session.scalars(
+        sa.select(Answer.value)
+        .join(Submission)
+        .join(Participant)
+        .where(
+            Submission.round_id == round_.id,
+            Submission.status == SubmissionStatus.COMPLETED,
+            Participant.site_id == site.id,
+            Answer.instrument_key == "staff_wellbeing",
+            Answer.item_id == "sw_01",
+            Answer.value.is_not(None),
+        )
+    ).all()
+
+
+def sw_01_spread(app, site, round_, k):
+    app.config["MIN_CELL"] = k
+    report = build_site_report(site, round_, "da", DAY)
+    [spread] = [d for d in report.items if d.item.id == "sw_01"]
+    protected = any(
+        f.site_complement for f in report.scores if f.instrument.key == "staff_wellbeing"
+    )
+    return spread, protected
+
+
+def test_an_item_is_shown_from_exactly_min_cell_answers_and_hidden_below(app, demo):
+    round_ = baseline(demo)
+    for site in demo.sites:  # the first site not withheld to protect another
+        values = sw_01_values(site, round_)
+        spread, protected = sw_01_spread(app, site, round_, len(values))
+        if not protected:
+            break
+    assert not protected
+    assert (spread.n, spread.hidden) == (len(values), False)
+    scale = spread.instrument.reference_scale(spread.item)
+    expected = [values.count(point.code) / len(values) for point in scale.points]
+    assert spread.shares == pytest.approx(expected)
+    spread, _protected = sw_01_spread(app, site, round_, len(values) + 1)
+    assert (spread.n, spread.hidden) == (len(values), True)
