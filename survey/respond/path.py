@@ -91,10 +91,6 @@ class RespondentPath:
                 return question.index
         return None
 
-    def next_shown(self, after: int) -> int | None:
-        """Return the next shown question after ``after`` (None: the end)."""
-        return next((q.index for q in self.questions[after + 1 :] if self.is_shown(q)), None)
-
     def previous_shown(self, before: int) -> int | None:
         """Return the shown question before ``before``, if any."""
         earlier = [q for q in self.questions[:before] if self.is_shown(q)]

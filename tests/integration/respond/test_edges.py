@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from survey.extensions import db
 from survey.models import (
     Answer,
+    AuditEvent,
     Group,
     Language,
     MissingCode,
@@ -20,6 +21,22 @@ from survey.models import (
 )
 from survey.participants import register_participants
 from survey.respond import flow
+
+
+def answer_everything(client, location):
+    """Answer every question a child is asked with its first choice; return the client."""
+    while "/respond/q/" in location or "/respond/private/" in location:
+        if "/private/" in location:
+            location = client.post(location).headers["Location"]
+            continue
+        page = client.get(location)
+        if page.status_code == 303:  # the look-away screen
+            location = page.headers["Location"]
+            continue
+        choice = re.findall(r'name="choice" value="(-?\d+)"', page.get_data(as_text=True))[0]
+        location = client.post(location, data={"choice": choice}).headers["Location"]
+    assert location == "/respond/done"
+    return client
 
 
 def only_submission():
@@ -185,3 +202,35 @@ def test_a_code_opens_the_open_round_of_its_own_study(client, field):
     db.session.commit()
     client.post("/respond/", data={"code": code})
     assert only_submission().round_id == own.id != field.round.id
+
+
+def test_a_talk_request_is_audited_against_the_participant_only(child_client):
+    client = answer_everything(*child_client("teen"))
+    client.post("/respond/done", data={"talk": "yes"})
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "talk_request.create")
+    ).one()
+    assert (event.object_type, event.object_id) == (
+        "participant",
+        str(only_submission().participant_id),
+    )
+    assert event.details == {}
+
+
+def test_a_child_not_offered_a_talk_calls_the_adult_back_and_staff_are_not_told_to(
+    client, make_app, child_client, field
+):
+    field.study.talk_requests_enabled = False
+    db.session.commit()
+    child = answer_everything(*child_client("teen"))
+    assert "Nu kan du kalde på den voksne igen." in child.get("/respond/done").get_data(
+        as_text=True
+    )
+    client = make_app().test_client()
+    location = client.post("/respond/", data={"code": field.codes["staff"]}).headers["Location"]
+    while location.startswith("/respond/staff/"):
+        html = client.get(location).get_data(as_text=True)
+        data = dict.fromkeys(set(re.findall(r'name="(item_\w+)"', html)), "2")
+        location = client.post(location, data=data).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "Tak" in html and "Nu kan du kalde på den voksne igen." not in html
