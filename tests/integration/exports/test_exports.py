@@ -696,3 +696,33 @@ def test_an_exports_audit_record_names_every_filter(app, demo):
         )
     ).all()
     assert event.details["rows"] == len(answered) > 0
+
+
+@pytest.mark.parametrize(
+    ("export_format", "instrument"),
+    [("csv-long", "staff_wellbeing"), ("csv-long", None), ("csv-wide", "child_wellbeing")],
+)
+def test_the_row_count_said_is_the_rows_written(app, demo, export_format, instrument):
+    filters = Filters(demo, baseline(demo), instrument=instrument)
+    export = build_export(filters, export_format, actor_user_id=None)
+    written = csv_rows("".join(export.chunks))
+    assert export.rows == len(written) > 0
+    if instrument:
+        assert {row.get("instrument", instrument) for row in written if row.get("item")} <= {
+            instrument
+        }
+
+
+def test_an_export_of_a_round_nobody_answered_says_zero_rows(app, demo):
+    follow_up = next(r for r in demo.rounds if r.name == "follow-up")
+    for export_format in ("csv-long", "csv-wide"):
+        export = build_export(Filters(demo, follow_up), export_format, actor_user_id=None)
+        assert (export.rows, csv_rows("".join(export.chunks))) == (0, [])
+
+
+def test_the_sav_file_is_bytecode_compressed(app, demo, tmp_path):
+    path = export_file(Filters(demo, baseline(demo)), "sav", tmp_path)
+    header = path.read_bytes()[:76]
+    # The system file header: "$FL2", the product name, layout code, case size, compression.
+    assert header[:4] == b"$FL2"
+    assert int.from_bytes(header[72:76], "little") == 1  # 1 = bytecode compression
