@@ -70,7 +70,9 @@ mutation: translations $(BIN)/.installed-test
 	$(BIN)/pip install --quiet "mutmut>=3.8.1,<4"
 	$(BIN)/mutmut run
 	$(BIN)/python bench/mutation_report.py > bench/results/mutation-totals.md
+	$(BIN)/python bench/mutation_survivors.py > bench/results/mutation-survivors.md
 	cat bench/results/mutation-totals.md
+	tail -n 1 bench/results/mutation-survivors.md
 
 messages: $(BIN)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_text --no-location --sort-output --project survey \

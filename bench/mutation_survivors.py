@@ -1,0 +1,174 @@
+"""List every mutant the last `make mutation` run left alive, with its change and why it may stay.
+
+Reads the statuses from ``mutants/**/*.py.meta`` and each mutant's diff from ``mutmut show``.
+A mutant alive for a reason below is equivalent (the program behaves the same) or accepted (named
+so); one that no reason matches is printed as "not yet analysed", so a new survivor shows up
+here until someone looks at it. Prints Markdown.
+
+    .venv/bin/python bench/mutation_survivors.py > bench/results/mutation-survivors.md
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from mutmut.__main__ import status_by_exit_code
+
+MUTANTS = Path("mutants")
+ALIVE = ("survived", "timeout", "no tests")
+
+#: (pattern on the mutant's name, reason). The first match wins.
+REASONS: tuple[tuple[str, str], ...] = (
+    (
+        r"flow\.x_upsert_answer__",
+        "accepted: the PostgreSQL branch of the upsert runs only with `TEST_DATABASE_URL` "
+        "(swapping the dialects fails 2 tests when it is set)",
+    ),
+    (
+        r"accounts\.x_find_site__mutmut_19$",
+        "equivalent: one match has returned already, so `>= 1` and `> 1` agree",
+    ),
+    (
+        r"web\.access\.x_requires__",
+        "cannot be switched on: `requires` runs when the views are imported, before mutmut "
+        "picks a mutant; `test_every_admin_route_declares_its_roles` checks the roles",
+    ),
+    (
+        r"state\.x_private_acknowledged__|state\.x_acknowledge_private__",
+        "equivalent: the `{}`/`[]` defaults only matter without a respondent session, which "
+        "`needs_submission` never lets through (`begin` always writes `private_ok`)",
+    ),
+    (
+        r"state\.x_end__mutmut_5$",
+        "equivalent: with a submission given, the cookie's copy is the same submission",
+    ),
+    (
+        r"state\.x_current__",
+        "equivalent: `begin` always writes `nonce` and `seen`, so their defaults never act; "
+        "the session is permanent and saved on every request, so `modified` is redundant",
+    ),
+    (
+        r"state\.x_begin__mutmut_[23]$",
+        "equivalent: `token_urlsafe()` defaults to 32 bytes; 33 bytes is as unguessable and fits",
+    ),
+    (
+        r"flow\.x_default_steps__",
+        "equivalent: only children reach the setup page, and every child has an age band",
+    ),
+    (
+        r"path\.xǁRespondentPathǁfirst_staff_page__mutmut_3$",
+        "unreachable: staff complete on their last page, so a staff path with nothing "
+        "unanswered is completed and sent to the end page first",
+    ),
+    (
+        r"path\.xǁRespondentPathǁprivate_run_start__mutmut_8$",
+        "killed as a timeout: `start = 1` never reaches 0, the loop does not end",
+    ),
+    (
+        r"dataset\.x__query__|dataset\.x_participation_rows__|dataset\.x__count__mutmut_(6|8)$",
+        "equivalent: SQLAlchemy finds the same join from the foreign key; `yield_per` sets "
+        "memory, not rows; the order within a site by participant id matches the test "
+        "data's registration order (participants are registered site by site)",
+    ),
+    (
+        r"dataset\.x__stream__mutmut_3$|dataset\.x__count__|dataset\.x_submission_count__|"
+        r"dataset\.x_long_row_count__|dataset\.x_participant_count__",
+        "equivalent: `count(NULL)` compiles to `count(*)` and the counted rows are the same",
+    ),
+    (
+        r"writers\.x_csv_chunks__",
+        "equivalent: `\\r\\n` is `csv`'s default line end; where the 1,000-row chunks are cut "
+        "changes the stream's pieces, not its text (`bench/export_memory.py` keeps memory flat)",
+    ),
+    (
+        r"writers\.x_json_chunks__",
+        "equivalent: `ensure_ascii=None` is false, like `False`",
+    ),
+    (
+        r"writers\.x__sav_label__",
+        "equivalent: `UTF-8` and `utf-8` name one codec, which is also the default",
+    ),
+    (
+        r"writers\.x__frame__",
+        "equivalent: `float('NAN')` is NaN; a dict keeps its column order; an empty text cell "
+        "is blank in SPSS and Stata whether it is `''` or missing",
+    ),
+    (
+        r"writers\.x_write_xlsx__|writers\.x__xlsx_cell__",
+        "equivalent: the sheet given to a cell only carries styles, and openpyxl stores text "
+        "as text anyway; `write_only=None` writes the same file, slower",
+    ),
+    (
+        r"writers\.x_write_stats_file__mutmut_(37|61)$",
+        "equivalent: SPSS formats are case-insensitive (`f2.0` is `F2.0`); Stata version 15 "
+        "is pyreadstat's default",
+    ),
+    (
+        r"writers\.x_write_stats_file__",
+        "accepted: the Stata missing-value cast; PSPP and pandas read the same values back",
+    ),
+    (
+        r"scoring\.x__most_events__",
+        "equivalent: every choice of a count scale declares its count (the instrument check "
+        "refuses one that does not), so `or 0.0` never acts",
+    ),
+    (
+        r"disclosure\.x_determined__",
+        "equivalent: the order of the cells and a weight of 2 instead of 1 in the equations "
+        "leave the rank, and so what can be worked out, unchanged",
+    ),
+    (
+        r"build\.x_build_site_reports?__mutmut_(1|2)$",
+        "equivalent: every caller passes the language",
+    ),
+)
+
+
+def reason(name: str) -> str:
+    """Return why the mutant may stay, or say that nobody has looked at it yet."""
+    return next(
+        (why for pattern, why in REASONS if re.search(pattern, name)), "**not yet analysed**"
+    )
+
+
+def alive(folder: Path = MUTANTS) -> list[tuple[str, str]]:
+    """Return (mutant name, status) of every mutant left alive, module by module."""
+    found = []
+    for meta in sorted(folder.rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        for name, code in codes.items():
+            status = status_by_exit_code[code]
+            if status in ALIVE:
+                found.append((name, status))
+    return found
+
+
+def change(name: str) -> str:
+    """Return the mutated line as ``old → new`` (from ``mutmut show``)."""
+    diff = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name], capture_output=True, text=True, check=False
+    ).stdout.splitlines()
+    old = [line[1:].strip() for line in diff if line.startswith("-") and not line.startswith("---")]
+    new = [line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")]
+    text = f"`{' '.join(old)}` → `{' '.join(new) or '(removed)'}`"
+    return text.replace("|", "\\|")
+
+
+def main() -> int:
+    """Print one row per mutant left alive."""
+    rows = alive()
+    print("| mutant | status | change | why it may stay |")
+    print("|---|---|---|---|")
+    for name, status in rows:
+        print(f"| `{name}` | {status} | {change(name)} | {reason(name)} |")
+    unexplained = sum(reason(name).startswith("**") for name, _status in rows)
+    print(f"\n{len(rows)} mutants alive; {unexplained} not yet analysed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
