@@ -85,6 +85,18 @@ def test_deactivating_a_participant_ends_the_live_session_at_once(make_app, fiel
     assert not alive(client)
 
 
+def test_an_inactive_participant_has_no_session_even_with_its_nonce_left(make_app, field):
+    # Deactivation clears the nonce too; the session must end on the flag alone as well
+    # (a participant made inactive any other way, or a nonce written back by a race).
+    client = make_app().test_client()
+    enter(client, field.codes["staff"])
+    participant = db.session.scalars(sa.select(Participant)).all()[-1]
+    participant.is_active = False
+    db.session.commit()
+    assert not alive(client)
+    assert db.session.scalars(sa.select(Submission.session_nonce)).all() == [None]
+
+
 def test_entering_the_code_on_another_device_ends_the_first_session(make_app, field):
     app = make_app()
     tablet, phone = app.test_client(), app.test_client()
