@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import AuditEvent, Role, Submission, SubmissionStatus, User, utcnow
+from survey.models import AuditEvent, Role, Study, Submission, SubmissionStatus, User, utcnow
 from survey.passwords import verify_password
 
 
@@ -136,3 +136,16 @@ def test_blocking_a_user_signs_them_out(sign_in, world):
         sa.select(AuditEvent).where(AuditEvent.action == "user.update")
     ).one()
     assert event.details["is_active"] is False
+
+
+def test_sites_are_listed_by_name(sign_in, world):
+    data = sign_in("evaluator").get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
+    assert [site["site"] for site in data["sites"]] == ["Egebakken", "Lyngbo"]  # made Lyngbo first
+
+
+def test_studies_are_listed_by_name(sign_in, world):
+    db.session.add(Study(slug="alpha", name="Anden undersøgelse"))
+    db.session.commit()
+    html = sign_in("evaluator").get("/admin/").get_data(as_text=True)
+    listed = html[html.index("<main") :]  # the product's name is in the header too
+    assert listed.index("Anden undersøgelse") < listed.index("Tryg hverdag")

@@ -234,3 +234,26 @@ def test_a_child_not_offered_a_talk_calls_the_adult_back_and_staff_are_not_told_
         location = client.post(location, data=data).headers["Location"]
     html = client.get(location).get_data(as_text=True)
     assert "Tak" in html and "Nu kan du kalde på den voksne igen." not in html
+
+
+def test_staff_changing_an_answer_on_a_page_get_its_follow_up_saved(client, field):
+    """A page posted again with "no force" changed to "once" keeps the follow-up's answer:
+    the follow-up is decided on the answer just saved, not on the one read before it."""
+    location = client.post("/respond/", data={"code": field.codes["staff"]}).headers["Location"]
+    while True:
+        html = client.get(location).get_data(as_text=True)
+        if "item_ss_05" in html:
+            break
+        data = dict.fromkeys(set(re.findall(r'name="(item_\w+)"', html)), "2")
+        location = client.post(location, data=data).headers["Location"]
+    names = set(re.findall(r'name="(item_\w+)"', html))
+    first = {**dict.fromkeys(names, "2"), "item_ss_05": "1"}
+    first.pop("item_ss_06")
+    client.post(location, data=first)
+    stored = db.session.scalar(sa.select(Answer).where(Answer.item_id == "ss_06"))
+    assert stored.missing_code is MissingCode.NOT_SHOWN
+    again = {**dict.fromkeys(names, "2"), "item_ss_05": "2", "item_ss_06": "3"}
+    client.post(location, data=again)
+    db.session.expire_all()
+    stored = db.session.scalar(sa.select(Answer).where(Answer.item_id == "ss_06"))
+    assert (stored.value, stored.missing_code) == (3, None)
