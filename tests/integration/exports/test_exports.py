@@ -726,3 +726,29 @@ def test_the_sav_file_is_bytecode_compressed(app, demo, tmp_path):
     # The system file header: "$FL2", the product name, layout code, case size, compression.
     assert header[:4] == b"$FL2"
     assert int.from_bytes(header[72:76], "little") == 1  # 1 = bytecode compression
+
+
+@pytest.mark.parametrize(("group", "explained"), [(Group.CHILD, True), (Group.STAFF, False)])
+def test_codebook_explains_the_childrens_answer_rungs_only_where_there_are_some(
+    app, demo, group, explained
+):
+    text = export_text(Filters(demo, baseline(demo), group=group), "codebook")
+    assert ("Børn svarer på 5, 3 eller 2 svarmuligheder." in text) is explained
+
+
+def test_each_submissions_setup_is_exported_as_stored(app, demo):
+    round_ = baseline(demo)
+    stored = {
+        research_id(demo.id, submission.participant_id, app.config["PSEUDONYM_KEY"]): submission
+        for submission in db.session.scalars(
+            sa.select(Submission).where(Submission.round_id == round_.id)
+        )
+    }
+    rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
+    assert len(rows) == len(stored)
+    for row in rows:
+        submission = stored[row["research_id"]]
+        for column in ("assistance_mode", "layout", "language"):
+            value = getattr(submission, column)
+            assert row[column] == (value.value if value else ""), column
+    assert {row["assistance_mode"] for row in rows} - {""}  # children's modes are there
