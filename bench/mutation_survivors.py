@@ -136,11 +136,6 @@ REASONS: tuple[tuple[str, str], ...] = (
         "item) is not pinned by a test; the rows are compared as a set",
     ),
     (
-        r"dataset\.x_local_date__mutmut_3$",
-        "accepted: the tests run with the machine's zone at UTC, where Danish time and the "
-        "machine's agree on the date only away from midnight; not pinned by a test",
-    ),
-    (
         r"accounts\.x_load_user__mutmut_3$",
         "equivalent: a session identity holds one colon (nonces are URL-safe base64)",
     ),

@@ -5,7 +5,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -752,3 +752,16 @@ def test_each_submissions_setup_is_exported_as_stored(app, demo):
             value = getattr(submission, column)
             assert row[column] == (value.value if value else ""), column
     assert {row["assistance_mode"] for row in rows} - {""}  # children's modes are there
+
+
+def test_dates_are_danish_dates_not_the_servers(app, demo):
+    round_ = baseline(demo)
+    submission = db.session.scalars(
+        sa.select(Submission).where(Submission.round_id == round_.id)
+    ).first()
+    submission.started_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 in Copenhagen
+    db.session.commit()
+    person = research_id(demo.id, submission.participant_id, app.config["PSEUDONYM_KEY"])
+    rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
+    [row] = [row for row in rows if row["research_id"] == person]
+    assert row["started_on"] == "2026-03-02"
