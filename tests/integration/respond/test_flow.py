@@ -11,12 +11,15 @@ from survey.models import (
     AssistanceMode,
     AuditEvent,
     Group,
+    Language,
+    Layout,
     MissingCode,
     Participant,
     Submission,
     SubmissionStatus,
     TalkRequest,
     TextSize,
+    WholePeriod,
 )
 from survey.pseudonyms import format_code
 from survey.respond import flow
@@ -96,16 +99,24 @@ def test_setup_is_stored_on_the_submission(child_client):
     child_client(
         setup={
             "assistance_mode": "interpreter",
+            "layout": "simple",
             "scale_steps": "2",
             "text_size": "xlarge",
+            "language": "en",
             "high_contrast": "y",
+            "read_brief": "y",
+            "scan_aloud": "y",
+            "whole_period": "no",
         }
     )
     submission = only_submission()
     assert submission.assistance_mode is AssistanceMode.INTERPRETER
+    assert (submission.layout, submission.language) == (Layout.SIMPLE, Language.EN)
     assert submission.scale_steps == 2
     assert submission.text_size is TextSize.EXTRA_LARGE
     assert submission.high_contrast and submission.read_aloud and not submission.switch_scanning
+    assert submission.read_brief and submission.scan_aloud
+    assert (submission.whole_period, submission.reference_period) == (WholePeriod.NO, "weeks4")
 
 
 def test_setup_refuses_unknown_choices(client, field):
