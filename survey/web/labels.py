@@ -10,6 +10,7 @@ from flask_babel.speaklater import LazyString
 from wtforms.fields.choices import SelectChoice
 
 from survey.enums import AssistanceMode, Group, Layout, Role, RoundStatus, TextSize, WholePeriod
+from survey.web.forms import choices
 
 LABELS: dict[enum.Enum, LazyString] = {
     AssistanceMode.ALONE: _l("Alone"),
@@ -44,4 +45,4 @@ def label(value: enum.Enum) -> str:
 
 def enum_choices(kind: type[enum.Enum]) -> list[SelectChoice]:
     """Return a form's choices for every value of ``kind``, labelled in the visitor's language."""
-    return [SelectChoice(member.value, LABELS[member]) for member in kind]  # type: ignore[arg-type]
+    return choices([(member.value, LABELS[member]) for member in kind])
