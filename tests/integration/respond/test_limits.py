@@ -5,6 +5,10 @@ codes are limited per address and across all addresses; wrong passwords lock one
 of one account, never the account for everyone.
 """
 
+from datetime import UTC, datetime
+
+import time_machine
+
 from survey.extensions import db
 from survey.models import AgeBand, Group
 from survey.participants import register_participants
@@ -72,3 +76,17 @@ def test_guessing_from_many_addresses_hits_the_budget_for_everyone(make_app, fie
         for n in range(25)
     ]
     assert statuses[:20] == [422] * 20 and set(statuses[20:]) == {429}
+
+
+def test_an_address_gets_thirty_wrong_codes_an_hour_however_slowly_it_tries(make_app, field):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    statuses = []
+    with time_machine.travel(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), tick=False) as clock:
+        for _minute in range(3):  # 10 a minute, under the per-minute limit
+            statuses += [post_code(client, WRONG_CODE["code"]).status_code for _ in range(10)]
+            clock.shift(61)
+        assert statuses == [422] * 30
+        assert post_code(client, WRONG_CODE["code"]).status_code == 429  # the hour's budget
+        clock.shift(3600)
+        assert post_code(client, WRONG_CODE["code"]).status_code == 422  # a new hour
