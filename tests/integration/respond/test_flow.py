@@ -23,6 +23,7 @@ from survey.models import (
 )
 from survey.pseudonyms import format_code
 from survey.respond import flow
+from tests.integration.respond.conftest import SETUP
 
 
 def only_submission():
@@ -522,3 +523,23 @@ def test_staff_follow_up_questions_not_asked_are_stored_as_not_shown(client, fie
         (None, only_submission().id)
     }
     assert all(isinstance(answer.seq, int) and answer.seq > 0 for answer in hidden)
+
+
+def test_the_childs_question_form_needs_its_token(make_app, field):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+
+    def token(url):
+        html = client.get(url).get_data(as_text=True)
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    client.post("/respond/", data={"code": field.codes["teen"], "csrf_token": token("/respond/")})
+    client.post("/respond/setup", data={**SETUP, "csrf_token": token("/respond/setup")})
+    client.post("/respond/assent", data={"answer": "start", "csrf_token": token("/respond/assent")})
+    response = client.post("/respond/q/0", data={"choice": "2", "csrf_token": "expired"})
+    assert response.status_code == 200  # shown again, with the choice kept and a new token
+    assert answer_count() == 0
+    response = client.post(
+        "/respond/q/0", data={"choice": "2", "csrf_token": token("/respond/q/0")}
+    )
+    assert response.status_code == 303
+    assert answer_count() == 1
