@@ -1,4 +1,5 @@
-"""Shared fixtures: an app on SQLite and on PostgreSQL, a CLI runner, factories."""
+"""Shared fixtures: an app on SQLite and on PostgreSQL, clients (signed in or not), a CLI
+runner. The data factories are plain functions in ``tests/factories.py``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey import create_app
 from survey.extensions import db
-from survey.models import Base
+from survey.models import Base, User
+from tests.factories import PASSWORD
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ("sqlite", "postgresql")
@@ -159,6 +161,21 @@ def client(app: Flask, make_app: Callable[..., Flask]) -> FlaskClient:
     in production, not the test's long-lived one (where per-request caches would leak).
     """
     return make_app().test_client()
+
+
+@pytest.fixture
+def sign_in(make_app: Callable[..., Flask]) -> Callable[..., FlaskClient]:
+    """Return a function giving a test client signed in as a user (or an e-mail address) with
+    the test password, on an app with the given configuration overrides."""
+
+    def sign_in(who: User | str, **config: Any) -> FlaskClient:
+        email = who if isinstance(who, str) else who.email
+        client = make_app(**config).test_client()
+        response = client.post("/admin/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return sign_in
 
 
 @pytest.fixture

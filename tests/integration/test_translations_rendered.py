@@ -23,13 +23,10 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 import survey.web.forms
-from survey import accounts
 from survey.demo import create_demo
-from survey.demo_answers import FIRST_VERSIONS, assign_instruments
 from survey.extensions import db
-from survey.instruments import get_registry
 from survey.models import Group, Participant, Role, Round, RoundStatus, Site, Study, TalkRequest
-from survey.participants import register_participants
+from tests.factories import PASSWORD, make_participant, make_round, make_site, make_study, make_user
 from tests.integration.danish_text import (
     EnglishFinder,
     danish_catalogue,
@@ -38,9 +35,6 @@ from tests.integration.danish_text import (
     normalise,
     pdf_text,
 )
-
-PASSWORD = "a password long enough"
-
 
 # The visitors --------------------------------------------------------------------------------
 
@@ -73,19 +67,14 @@ def place(app, make_app) -> Place:
     study = db.session.scalar(sa.select(Study).where(Study.slug == "demo"))
     rounds = {round_.status: round_ for round_ in study.rounds}
     site, other_site = study.sites[0], study.sites[1]
-    accounts.create_user("sara@example.org", Role.EVALUATOR, PASSWORD)
-    coordinator = accounts.create_user("mette@example.org", Role.COORDINATOR, PASSWORD, site)
+    make_user("sara@example.org", Role.EVALUATOR)
+    coordinator = make_user("mette@example.org", Role.COORDINATOR, site)
     children = [entry.code for entry in result.codes[site.name] if _is_child(entry)]
     staff = next(entry.code for entry in result.codes[site.name] if not _is_child(entry))
     # A study with no open round: its participant meets the "no open round" page.
-    quiet = Study(slug="quiet", name="Stille studie")
-    quiet_site = Site(name="Bakkehuset")
-    quiet.sites.append(quiet_site)
-    quiet.rounds.append(Round(name="baseline"))
-    db.session.add(quiet)
-    db.session.flush()
-    assign_instruments(quiet.rounds[0], get_registry(), FIRST_VERSIONS)
-    no_round = register_participants(quiet_site, Group.STAFF, 1)[0].code
+    quiet = make_study("quiet", "Stille studie")
+    make_round(quiet, "baseline")
+    no_round = make_participant(make_site(quiet, "Bakkehuset"), Group.STAFF).code
     db.session.commit()
 
     clients = {"anonymous": danish_client(make_app)}

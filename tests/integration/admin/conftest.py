@@ -1,4 +1,4 @@
-"""A study with two sites, a user of every role, and a signed-in test client per role."""
+"""A study with two sites, a draft round, participants and a user of every role."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from datetime import date
 
 import pytest
 
-from survey import accounts
 from survey.extensions import db
 from survey.models import AgeBand, Group, Role, Round, Site, Study, User
-from survey.participants import register_participants
-
-PASSWORD = "a password long enough"
+from tests.factories import make_participants, make_round, make_site, make_study, make_user
 
 
 @dataclass
@@ -29,36 +26,19 @@ class World:
 @pytest.fixture
 def world(app) -> World:
     """Create a study with sites A and B, a draft round, participants and one user per role."""
-    study = Study(slug="lyngbo", name="Tryg hverdag")
-    site_a, site_b = Site(name="Lyngbo"), Site(name="Egebakken")
-    study.sites += [site_a, site_b]
-    draft = Round(name="baseline", opens_on=date(2026, 3, 1), closes_on=date(2026, 3, 31))
-    study.rounds.append(draft)
-    db.session.add(study)
-    db.session.flush()
+    study = make_study("lyngbo", "Tryg hverdag")
+    site_a, site_b = make_site(study, "Lyngbo"), make_site(study, "Egebakken")
+    draft = make_round(
+        study, "baseline", versions=None, opens_on=date(2026, 3, 1), closes_on=date(2026, 3, 31)
+    )
     for site in (site_a, site_b):
-        register_participants(site, Group.CHILD, 3, age_band=AgeBand.AGE_10_12)
-        register_participants(site, Group.STAFF, 2)
+        make_participants(site, Group.CHILD, 3, age_band=AgeBand.AGE_10_12)
+        make_participants(site, Group.STAFF, 2)
     users = {
-        "admin": accounts.create_user("admin@example.org", Role.ADMIN, PASSWORD),
-        "evaluator": accounts.create_user("sara@example.org", Role.EVALUATOR, PASSWORD),
-        "coord_a": accounts.create_user("mette@example.org", Role.COORDINATOR, PASSWORD, site_a),
-        "coord_b": accounts.create_user("bo@example.org", Role.COORDINATOR, PASSWORD, site_b),
+        "admin": make_user("admin@example.org", Role.ADMIN),
+        "evaluator": make_user("sara@example.org", Role.EVALUATOR),
+        "coord_a": make_user("mette@example.org", Role.COORDINATOR, site_a),
+        "coord_b": make_user("bo@example.org", Role.COORDINATOR, site_b),
     }
     db.session.commit()
     return World(study, site_a, site_b, draft, users)
-
-
-@pytest.fixture
-def sign_in(make_app, world):
-    """Return a function giving a test client signed in as the named user."""
-
-    def sign_in_as(name: str, **config):
-        client = make_app(**config).test_client()
-        response = client.post(
-            "/admin/login", data={"email": world.users[name].email, "password": PASSWORD}
-        )
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return client
-
-    return sign_in_as

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import AuditEvent, Group, Participant, Role, Round, Site, Study, TalkRequest
-from survey.participants import register_participants
+from survey.models import AuditEvent, Group, Participant, Role, TalkRequest
+from tests.factories import make_participant, make_round, make_site, make_study
 
 ID_PARAMETER = re.compile(r"<(?:int:)?(\w+)>")
 ACTION_PARAMETER = re.compile(r"<any\(([^)]*)\):(\w+)>")
@@ -16,13 +16,9 @@ ACTION_PARAMETER = re.compile(r"<any\(([^)]*)\):(\w+)>")
 @pytest.fixture
 def other_study(world):
     """A second study with its own site, round and participant."""
-    study = Study(slug="other", name="Other study")
-    site = Site(name="Havtorn")
-    study.sites.append(site)
-    study.rounds.append(Round(name="baseline"))
-    db.session.add(study)
-    db.session.flush()
-    register_participants(site, Group.STAFF, 1)
+    study = make_study("other", "Other study")
+    make_round(study, "baseline", versions=None)
+    make_participant(make_site(study, "Havtorn"), Group.STAFF)
     db.session.commit()
     return study
 
@@ -84,7 +80,7 @@ def test_anonymous_visitors_reach_nothing_but_sign_in(client, world):
 
 
 def test_coordinator_cannot_reach_another_site_by_any_url(sign_in, world, other_study):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     targets = [
         ids_of(world.site_b, world.study, world.draft),
         ids_of(other_study.sites[0], other_study, other_study.rounds[0]),
@@ -110,7 +106,7 @@ def test_coordinator_cannot_reach_another_site_by_any_url(sign_in, world, other_
 
 
 def test_hidden_and_missing_ids_look_the_same(sign_in, world):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     hidden = client.get(f"/admin/sites/{world.site_b.id}")
     missing = client.get("/admin/sites/999999")
     assert hidden.status_code == missing.status_code == 404
@@ -141,25 +137,27 @@ ROLE_ROUTES = [
 
 @pytest.mark.parametrize(("user", "method", "url", "status"), ROLE_ROUTES)
 def test_what_each_role_may_reach(sign_in, world, user, method, url, status):
-    client = sign_in(user)
+    client = sign_in(world.users[user])
     target = url.format(study=world.study.id, round=world.draft.id, site_a=world.site_a.id)
     assert client.open(target, method=method).status_code == status
 
 
 def test_coordinator_home_is_their_own_site(sign_in, world):
-    response = sign_in("coord_a").get("/admin/")
+    response = sign_in(world.users["coord_a"]).get("/admin/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/admin/sites/{world.site_a.id}")
 
 
 def test_evaluator_sees_a_site_without_its_participants(sign_in, world):
-    html = sign_in("evaluator").get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
+    evaluator = sign_in(world.users["evaluator"])
+    html = evaluator.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
     assert "Registrér deltagere" not in html
     assert "Ny kode" not in html
 
 
 def test_coordinator_dashboard_json_holds_counts_of_their_site_only(sign_in, world):
-    data = sign_in("coord_a").get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
+    coord_a = sign_in(world.users["coord_a"])
+    data = coord_a.get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
     assert [site["site"] for site in data["sites"]] == ["Lyngbo"]
     allowed = {"invited", "started", "completed", "rate"}
     for site in data["sites"]:
@@ -170,9 +168,9 @@ def test_coordinator_dashboard_json_holds_counts_of_their_site_only(sign_in, wor
 
 
 def test_role_change_takes_effect_at_once(sign_in, world):
-    coordinator = sign_in("coord_a")
+    coordinator = sign_in(world.users["coord_a"])
     assert coordinator.get(f"/admin/sites/{world.site_a.id}").status_code == 200
-    admin = sign_in("admin")
+    admin = sign_in(world.users["admin"])
     admin.post(
         f"/admin/users/{world.users['coord_a'].id}",
         data={
@@ -197,7 +195,7 @@ def refusals():
 def test_refused_requests_reach_the_audit_log_with_user_endpoint_and_status(
     sign_in, world, make_app
 ):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     response = client.get(f"/admin/sites/{world.site_b.id}")
     assert response.status_code == 404
     assert len(response.headers["X-Request-Id"]) == 16

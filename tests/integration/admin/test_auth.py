@@ -8,7 +8,7 @@ import time_machine
 
 from survey.extensions import db
 from survey.models import AuditEvent
-from tests.integration.admin.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -61,15 +61,15 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(client, world):
 
 
 def test_sign_out_ends_sessions_everywhere(sign_in, world):
-    laptop = sign_in("admin")
-    phone = sign_in("admin")
+    laptop = sign_in(world.users["admin"])
+    phone = sign_in(world.users["admin"])
     assert phone.get("/admin/").status_code == 200
     laptop.post("/admin/logout")
     assert phone.get("/admin/").status_code == 302
 
 
 def test_replayed_cookie_after_sign_out_is_refused(sign_in, world, make_app):
-    client = sign_in("admin")
+    client = sign_in(world.users["admin"])
     cookie = client.get_cookie("session")
     client.post("/admin/logout")
     replay = make_app().test_client()
@@ -87,13 +87,13 @@ def test_forms_without_csrf_token_are_refused(make_app, world):
 
 
 def test_session_cookie_is_http_only_and_lax(sign_in, world):
-    client = sign_in("admin")
+    client = sign_in(world.users["admin"])
     cookie = client.get_cookie("session")
     assert cookie.http_only
     assert cookie.same_site == "Lax"
 
 
-def sign_in(client, password, address="10.9.9.9", email="admin@example.org"):
+def post_login(client, password, address="10.9.9.9", email="admin@example.org"):
     return client.post(
         "/admin/login",
         data={"email": email, "password": password},
@@ -104,35 +104,36 @@ def sign_in(client, password, address="10.9.9.9", email="admin@example.org"):
 def test_wrong_passwords_lock_that_client_out_of_that_account_only(make_app, world):
     app = make_app()
     attacker = app.test_client()
-    statuses = [sign_in(attacker, "wrong password!").status_code for _ in range(5)]
+    statuses = [post_login(attacker, "wrong password!").status_code for _ in range(5)]
     assert statuses == [401] * 5
-    refused = sign_in(attacker, PASSWORD)
+    refused = post_login(attacker, PASSWORD)
     assert refused.status_code == 429  # even the right password, from this client
     assert "Prøv igen om 15 minutter" in refused.get_data(as_text=True)
     # The administrator at her own address signs in as usual.
-    assert sign_in(app.test_client(), PASSWORD, address="10.1.2.3").status_code == 303
+    assert post_login(app.test_client(), PASSWORD, address="10.1.2.3").status_code == 303
 
 
 def test_a_right_password_forgets_the_wrong_ones(make_app, world):
     app = make_app()
     client = app.test_client()
     for _ in range(4):
-        sign_in(client, "wrong password!")
-    assert sign_in(client, PASSWORD).status_code == 303
+        post_login(client, "wrong password!")
+    assert post_login(client, PASSWORD).status_code == 303
     client = app.test_client()
-    assert [sign_in(client, "wrong password!").status_code for _ in range(4)] == [401] * 4
-    assert sign_in(client, PASSWORD).status_code == 303
+    assert [post_login(client, "wrong password!").status_code for _ in range(4)] == [401] * 4
+    assert post_login(client, PASSWORD).status_code == 303
 
 
 @pytest.mark.parametrize("successes", [0, 20])
 def test_sign_in_counts_only_failures_per_client(make_app, world, successes):
     app = make_app(RATELIMIT_ENABLED=True)
-    assert [sign_in(app.test_client(), PASSWORD).status_code for _ in range(successes)] == [
+    assert [post_login(app.test_client(), PASSWORD).status_code for _ in range(successes)] == [
         303
     ] * successes
     client = app.test_client()
     statuses = [
-        sign_in(client, "wrong password!", email=f"x{n}@example.org").status_code for n in range(12)
+        post_login(client, "wrong password!", email=f"x{n}@example.org").status_code
+        for n in range(12)
     ]
     assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
 
@@ -146,9 +147,9 @@ def test_sign_in_counts_only_failures_per_client(make_app, world, successes):
         ([1700] * 26, False),  # ... but not beyond 12 hours
     ],
 )
-def test_sign_ins_end_after_30_idle_minutes_or_12_hours(sign_in, pauses, signed_in):
+def test_sign_ins_end_after_30_idle_minutes_or_12_hours(sign_in, world, pauses, signed_in):
     with time_machine.travel(START, tick=False) as clock:
-        client = sign_in("admin")
+        client = sign_in(world.users["admin"])
         for seconds in pauses:
             clock.shift(seconds)
             response = client.get("/admin/")
@@ -159,8 +160,8 @@ def test_sign_ins_end_after_30_idle_minutes_or_12_hours(sign_in, pauses, signed_
             assert "logget ud" in page
 
 
-def test_session_limits_are_configurable(sign_in):
+def test_session_limits_are_configurable(sign_in, world):
     with time_machine.travel(START, tick=False) as clock:
-        client = sign_in("admin", ADMIN_IDLE_SECONDS=60)
+        client = sign_in(world.users["admin"], ADMIN_IDLE_SECONDS=60)
         clock.shift(61)
         assert client.get("/admin/").status_code == 303

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from survey.accounts import authenticate, load_user
 from survey.extensions import db
 from survey.models import AuditEvent
-from tests.integration.admin.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def events(action):

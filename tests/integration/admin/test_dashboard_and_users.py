@@ -3,27 +3,22 @@
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import AuditEvent, Role, Study, Submission, SubmissionStatus, User, utcnow
+from survey.models import AuditEvent, Role, Study, SubmissionStatus, User
 from survey.passwords import verify_password
-
-
-def answer(participant, round_, status):
-    submission = Submission(participant=participant, round_id=round_.id, status=status)
-    if status is SubmissionStatus.COMPLETED:
-        submission.completed_at = utcnow()
-    db.session.add(submission)
+from tests.factories import make_submission
 
 
 def test_dashboard_counts_invited_started_and_completed(sign_in, world):
     children = [p for p in world.site_a.participants if p.age_band]
-    answer(children[0], world.draft, SubmissionStatus.COMPLETED)
-    answer(children[1], world.draft, SubmissionStatus.IN_PROGRESS)
-    answer(children[2], world.draft, SubmissionStatus.DECLINED)
+    make_submission(children[0], world.draft, SubmissionStatus.COMPLETED)
+    make_submission(children[1], world.draft, SubmissionStatus.IN_PROGRESS)
+    make_submission(children[2], world.draft, SubmissionStatus.DECLINED)
     staff = [p for p in world.site_a.participants if not p.age_band]
-    answer(staff[0], world.draft, SubmissionStatus.COMPLETED)
+    make_submission(staff[0], world.draft, SubmissionStatus.COMPLETED)
     staff[1].is_active = False
     db.session.commit()
-    data = sign_in("evaluator").get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
+    evaluator = sign_in(world.users["evaluator"])
+    data = evaluator.get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
     by_site = {site["site"]: site for site in data["sites"]}
     assert by_site["Lyngbo"]["child"] == {"invited": 3, "started": 3, "completed": 1, "rate": 0.333}
     assert by_site["Lyngbo"]["staff"] == {"invited": 1, "started": 1, "completed": 1, "rate": 1.0}
@@ -37,10 +32,12 @@ def test_dashboard_counts_invited_started_and_completed(sign_in, world):
 
 
 def test_dashboard_page_shows_the_same_counts_without_javascript(sign_in, world):
-    answer(world.site_a.participants[0], world.draft, SubmissionStatus.COMPLETED)
+    make_submission(world.site_a.participants[0], world.draft, SubmissionStatus.COMPLETED)
     db.session.commit()
     html = (
-        sign_in("coord_a").get(f"/admin/rounds/{world.draft.id}/dashboard").get_data(as_text=True)
+        sign_in(world.users["coord_a"])
+        .get(f"/admin/rounds/{world.draft.id}/dashboard")
+        .get_data(as_text=True)
     )
     assert 'data-field="child.completed">1<' in html
     assert 'data-field="child.invited">3<' in html
@@ -49,7 +46,7 @@ def test_dashboard_page_shows_the_same_counts_without_javascript(sign_in, world)
 
 
 def test_admin_creates_a_coordinator(sign_in, world):
-    response = sign_in("admin").post(
+    response = sign_in(world.users["admin"]).post(
         "/admin/users",
         data={
             "email": "Ny@Example.org",
@@ -72,7 +69,7 @@ def test_admin_creates_a_coordinator(sign_in, world):
 
 
 def test_bad_user_input_is_a_form_error(sign_in, world):
-    client = sign_in("admin")
+    client = sign_in(world.users["admin"])
     cases = [
         (
             {"email": "not-an-address", "role": "admin", "password": "another long password"},
@@ -114,7 +111,7 @@ def test_bad_user_input_is_a_form_error(sign_in, world):
 
 def test_admin_cannot_remove_their_own_admin_access(sign_in, world):
     admin = world.users["admin"]
-    response = sign_in("admin").post(
+    response = sign_in(world.users["admin"]).post(
         f"/admin/users/{admin.id}",
         data={"email": admin.email, "role": "evaluator", "is_active": "y"},
     )
@@ -123,10 +120,10 @@ def test_admin_cannot_remove_their_own_admin_access(sign_in, world):
 
 
 def test_blocking_a_user_signs_them_out(sign_in, world):
-    evaluator = sign_in("evaluator")
+    evaluator = sign_in(world.users["evaluator"])
     assert evaluator.get("/admin/").status_code == 200
     user = world.users["evaluator"]
-    sign_in("admin").post(
+    sign_in(world.users["admin"]).post(
         f"/admin/users/{user.id}", data={"email": user.email, "role": "evaluator"}
     )
     assert evaluator.get("/admin/").status_code == 302
@@ -139,13 +136,14 @@ def test_blocking_a_user_signs_them_out(sign_in, world):
 
 
 def test_sites_are_listed_by_name(sign_in, world):
-    data = sign_in("evaluator").get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
+    evaluator = sign_in(world.users["evaluator"])
+    data = evaluator.get(f"/admin/rounds/{world.draft.id}/dashboard.json").get_json()
     assert [site["site"] for site in data["sites"]] == ["Egebakken", "Lyngbo"]  # made Lyngbo first
 
 
 def test_studies_are_listed_by_name(sign_in, world):
     db.session.add(Study(slug="alpha", name="Anden undersøgelse"))
     db.session.commit()
-    html = sign_in("evaluator").get("/admin/").get_data(as_text=True)
+    html = sign_in(world.users["evaluator"]).get("/admin/").get_data(as_text=True)
     listed = html[html.index("<main") :]  # the product's name is in the header too
     assert listed.index("Anden undersøgelse") < listed.index("Tryg hverdag")

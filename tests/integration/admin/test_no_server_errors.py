@@ -101,7 +101,7 @@ def visitors(world, sign_in, make_app):
     db.session.commit()
     clients = {"nobody": make_app().test_client()}
     for name in ("admin", "evaluator", "coord_a"):
-        clients[name] = sign_in(name)
+        clients[name] = sign_in(world.users[name])
     for name, code in (("child", child), ("staff", staff)):
         client = make_app().test_client()
         assert client.post("/respond/", data={"code": code}).status_code == 303

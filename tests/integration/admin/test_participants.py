@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from survey.extensions import db
 from survey.models import AgeBand, AuditEvent, Group, Participant, Submission
 from survey.pseudonyms import CODE_ALPHABET, code_hash, normalise_code
+from tests.factories import make_submission
 
 CODE = re.compile(rf"[{CODE_ALPHABET}]{{5}}-[{CODE_ALPHABET}]{{5}}")
 HIDDEN_CODE = re.compile(r'name="code" value="(\d+):([A-Z0-9]+)"')
@@ -34,9 +35,8 @@ def register(client, site, **fields):
 
 def test_coordinator_registers_children_and_sees_each_code_once(app, sign_in, world):
     before = count(Participant)
-    response = register(
-        sign_in("coord_a"), world.site_a, labels="Stue 1\nStue 2\nStue 3\nStue 4\nStue 5\nStue 6"
-    )
+    labels = "Stue 1\nStue 2\nStue 3\nStue 4\nStue 5\nStue 6"
+    response = register(sign_in(world.users["coord_a"]), world.site_a, labels=labels)
     html = response.get_data(as_text=True)
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
@@ -52,13 +52,15 @@ def test_coordinator_registers_children_and_sees_each_code_once(app, sign_in, wo
         sa.select(AuditEvent).where(AuditEvent.action == "participant.create")
     )
     assert event.details == {"group": "child", "count": 6}
-    site_page = sign_in("coord_a").get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
+    coord_a = sign_in(world.users["coord_a"])
+    site_page = coord_a.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
     assert not CODE.search(site_page)
 
 
 def test_staff_are_registered_without_age_band(sign_in, world):
+    admin = sign_in(world.users["admin"])
     response = register(
-        sign_in("admin"), world.site_b, group="staff", count="15", age_band="", layout="standard"
+        admin, world.site_b, group="staff", count="15", age_band="", layout="standard"
     )
     assert response.status_code == 201
     assert (
@@ -95,7 +97,7 @@ def test_staff_are_registered_without_age_band(sign_in, world):
 )
 def test_bad_bulk_input_is_a_form_error_and_saves_nothing(sign_in, world, fields, message):
     before = count(Participant)
-    response = register(sign_in("coord_a"), world.site_a, **fields)
+    response = register(sign_in(world.users["coord_a"]), world.site_a, **fields)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
@@ -105,10 +107,11 @@ def test_bad_bulk_input_is_a_form_error_and_saves_nothing(sign_in, world, fields
 
 def test_replacing_a_code_keeps_the_answers_linked(app, sign_in, world):
     participant = world.site_a.participants[0]
-    db.session.add(Submission(participant=participant, round_id=world.draft.id))
+    make_submission(participant, world.draft)
     db.session.commit()
     old_hash = participant.code_hash
-    response = sign_in("coord_a").post(f"/admin/participants/{participant.id}/replace-code")
+    coord_a = sign_in(world.users["coord_a"])
+    response = coord_a.post(f"/admin/participants/{participant.id}/replace-code")
     assert response.status_code == 201
     (new_code,) = CODE.findall(response.get_data(as_text=True))
     db.session.refresh(participant)
@@ -120,7 +123,7 @@ def test_replacing_a_code_keeps_the_answers_linked(app, sign_in, world):
 
 
 def test_deactivating_and_reactivating_a_participant(sign_in, world):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     participant = world.site_a.participants[0]
     assert client.post(f"/admin/participants/{participant.id}/deactivate").status_code == 303
     db.session.refresh(participant)
@@ -142,7 +145,7 @@ def read_pdf_text(data):
 
 
 def test_code_cards_pdf_holds_every_code_once(sign_in, world):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     html = register(client, world.site_a, count="11", labels="").get_data(as_text=True)
     posted = HIDDEN_CODE.findall(html)
     assert len(posted) == 11
@@ -169,7 +172,7 @@ def test_code_cards_pdf_holds_every_code_once(sign_in, world):
 
 
 def test_cards_follow_each_participants_language(sign_in, world):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     html = register(
         client, world.site_a, count="1", language="en", group="staff", age_band=""
     ).get_data(as_text=True)
@@ -183,7 +186,7 @@ def test_cards_follow_each_participants_language(sign_in, world):
 
 
 def test_cards_refuse_codes_that_are_not_the_participants(sign_in, world):
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     mine = world.site_a.participants[0]
     theirs = world.site_b.participants[0]
     forged = {"code": [f"{mine.id}:ABCDEFGHJK", f"{theirs.id}:ABCDEFGHJK"]}
@@ -200,7 +203,7 @@ def test_coordinator_sees_and_handles_talk_requests(sign_in, world):
     theirs = TalkRequest(participant=world.site_b.participants[0], round_id=world.draft.id)
     db.session.add(theirs)
     db.session.commit()
-    client = sign_in("coord_a")
+    client = sign_in(world.users["coord_a"])
     html = client.get(f"/admin/sites/{world.site_a.id}").get_data(as_text=True)
     assert "Stue 2, A" in html
     request_id = db.session.scalar(

@@ -5,7 +5,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import AuditEvent, Round, RoundStatus, Site, Study, Submission
+from survey.models import AuditEvent, Round, RoundStatus, Site, Study
+from tests.factories import make_submission
 
 CHILD = ["child_wellbeing@1", "child_inclusion@1", "situations_child@1"]
 STAFF = ["staff_competence@1", "staff_wellbeing@1", "situations_staff@1"]
@@ -28,7 +29,7 @@ def count(model, *where):
 
 
 def test_evaluator_creates_and_renames_a_study(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     response = client.post("/admin/studies", data={"name": "Ny undersøgelse", "slug": "ny"})
     assert response.status_code == 303
     study = db.session.scalar(sa.select(Study).where(Study.slug == "ny"))
@@ -39,7 +40,8 @@ def test_evaluator_creates_and_renames_a_study(sign_in, world):
 
 
 def test_duplicate_study_short_name_is_a_form_error(sign_in, world):
-    response = sign_in("admin").post("/admin/studies", data={"name": "Igen", "slug": "lyngbo"})
+    admin = sign_in(world.users["admin"])
+    response = admin.post("/admin/studies", data={"name": "Igen", "slug": "lyngbo"})
     assert response.status_code == 422
     assert "Der findes allerede en undersøgelse med det korte navn." in response.get_data(
         as_text=True
@@ -48,7 +50,7 @@ def test_duplicate_study_short_name_is_a_form_error(sign_in, world):
 
 
 def test_sites_are_added_and_edited(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     response = client.post(
         f"/admin/studies/{world.study.id}/sites", data={"name": "Havtorn", "kind": "opholdssted"}
     )
@@ -64,7 +66,7 @@ def test_sites_are_added_and_edited(sign_in, world):
 
 
 def test_duplicate_site_name_is_a_form_error(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     response = client.post(f"/admin/studies/{world.study.id}/sites", data={"name": "Lyngbo"})
     assert response.status_code == 422
     assert "Undersøgelsen har allerede et sted, der hedder Lyngbo." in response.get_data(
@@ -76,7 +78,7 @@ def test_duplicate_site_name_is_a_form_error(sign_in, world):
 
 
 def test_evaluator_sets_up_opens_and_closes_a_round(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     response = client.post(f"/admin/studies/{world.study.id}/rounds", data=round_data())
     assert response.status_code == 303
     round_ = db.session.scalar(sa.select(Round).where(Round.name == "Opfølgning efterår"))
@@ -97,7 +99,7 @@ def test_evaluator_sets_up_opens_and_closes_a_round(sign_in, world):
 
 
 def test_wrong_transitions_are_refused_with_a_message(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     response = client.post(f"/admin/rounds/{world.draft.id}/close", follow_redirects=True)
     assert "kan ikke flyttes på den måde" in response.get_data(as_text=True)
     response = client.post(f"/admin/rounds/{world.draft.id}/open", follow_redirects=True)
@@ -107,7 +109,7 @@ def test_wrong_transitions_are_refused_with_a_message(sign_in, world):
 
 
 def test_only_one_round_is_open_at_a_time(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     client.post(f"/admin/rounds/{world.draft.id}", data=round_data(name="baseline"))
     client.post(f"/admin/rounds/{world.draft.id}/open")
     client.post(f"/admin/studies/{world.study.id}/rounds", data=round_data(name="follow-up"))
@@ -119,7 +121,7 @@ def test_only_one_round_is_open_at_a_time(sign_in, world):
 
 
 def test_round_that_closes_before_it_opens_is_a_form_error(sign_in, world):
-    response = sign_in("evaluator").post(
+    response = sign_in(world.users["evaluator"]).post(
         f"/admin/studies/{world.study.id}/rounds",
         data=round_data(opens_on="2026-10-30", closes_on="2026-10-01"),
     )
@@ -129,7 +131,7 @@ def test_round_that_closes_before_it_opens_is_a_form_error(sign_in, world):
 
 
 def test_unknown_instrument_is_a_form_error(sign_in, world):
-    response = sign_in("evaluator").post(
+    response = sign_in(world.users["evaluator"]).post(
         f"/admin/studies/{world.study.id}/rounds", data=round_data(child_instruments=["nope@1"])
     )
     assert response.status_code == 422
@@ -137,11 +139,11 @@ def test_unknown_instrument_is_a_form_error(sign_in, world):
 
 
 def test_open_round_keeps_its_instruments_once_answers_exist(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     client.post(f"/admin/rounds/{world.draft.id}", data=round_data(name="baseline"))
     client.post(f"/admin/rounds/{world.draft.id}/open")
     participant = world.site_a.participants[0]
-    db.session.add(Submission(participant=participant, round_id=world.draft.id))
+    make_submission(participant, world.draft)
     db.session.commit()
     response = client.post(
         f"/admin/rounds/{world.draft.id}",
@@ -160,7 +162,7 @@ def test_open_round_keeps_its_instruments_once_answers_exist(sign_in, world):
 
 
 def test_closed_round_cannot_be_edited(sign_in, world):
-    client = sign_in("evaluator")
+    client = sign_in(world.users["evaluator"])
     client.post(f"/admin/rounds/{world.draft.id}", data=round_data(name="baseline"))
     client.post(f"/admin/rounds/{world.draft.id}/open")
     client.post(f"/admin/rounds/{world.draft.id}/close")

@@ -417,8 +417,8 @@ def test_every_export_is_audited(app, demo):
     )
 
 
-def test_export_page_downloads_with_no_store_and_a_named_file(sign_in_as, demo):
-    client = sign_in_as(EVALUATOR)
+def test_export_page_downloads_with_no_store_and_a_named_file(sign_in, demo_staff, demo):
+    client = sign_in(EVALUATOR)
     round_ = baseline(demo)
     assert client.get(f"/admin/exports/{demo.id}").status_code == 200
     response = client.post(
@@ -444,7 +444,7 @@ def test_export_page_downloads_with_no_store_and_a_named_file(sign_in_as, demo):
     assert events[-1].actor_user_id is not None
 
 
-def test_export_page_warns_about_small_groups(sign_in_as, demo):
+def test_export_page_warns_about_small_groups(sign_in, demo_staff, demo):
     study_id = demo.id
     follow_up = next(r for r in demo.rounds if r.name == "follow-up")
     data = {
@@ -454,7 +454,7 @@ def test_export_page_warns_about_small_groups(sign_in_as, demo):
         "instrument": "",
         "export_format": "csv-long",
     }
-    client = sign_in_as(EVALUATOR)
+    client = sign_in(EVALUATOR)
     response = client.post(f"/admin/exports/{study_id}", data=data)
     assert response.status_code == 422
     assert "færre end 5" in response.get_data(as_text=True)
@@ -465,8 +465,8 @@ def test_export_page_warns_about_small_groups(sign_in_as, demo):
     assert response.get_data(as_text=True).startswith("\ufeffresearch_id,")
 
 
-def test_coordinators_and_anonymous_visitors_cannot_export(sign_in_as, demo, client):
-    coordinator = sign_in_as(COORDINATOR)
+def test_coordinators_and_anonymous_visitors_cannot_export(sign_in, demo_staff, demo, client):
+    coordinator = sign_in(COORDINATOR)
     assert coordinator.get(f"/admin/exports/{demo.id}").status_code == 403
     assert (
         coordinator.post(
@@ -562,8 +562,8 @@ def test_filters_matching_no_questionnaire_are_refused(app, demo, runner, tmp_pa
     assert export_events() == 0
 
 
-def test_export_page_explains_filters_matching_no_questionnaire(sign_in_as, demo):
-    client = sign_in_as(EVALUATOR)
+def test_export_page_explains_filters_matching_no_questionnaire(sign_in, demo_staff, demo):
+    client = sign_in(EVALUATOR)
     data = {
         "round_id": str(baseline(demo).id),
         "site_id": "",
@@ -659,8 +659,10 @@ def test_people_are_counted_once_however_many_rounds_they_answered(app, demo):
     assert participant_count(Filters(demo, follow_up)) == 3
 
 
-def test_the_page_and_the_command_offer_every_format_in_one_order(sign_in_as, runner, demo):
-    html = sign_in_as(EVALUATOR).get(f"/admin/exports/{demo.id}").get_data(as_text=True)
+def test_the_page_and_the_command_offer_every_format_in_one_order(
+    sign_in, demo_staff, runner, demo
+):
+    html = sign_in(EVALUATOR).get(f"/admin/exports/{demo.id}").get_data(as_text=True)
     select = html[
         html.index('name="export_format"') : html.index(
             "</select>", html.index('name="export_format"')

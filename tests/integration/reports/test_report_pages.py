@@ -119,10 +119,10 @@ def leave_three_staff(site, round_) -> None:
     db.session.commit()
 
 
-def test_site_page_shows_the_same_figures_as_the_pdf(sign_in_as, demo, tmp_path):
+def test_site_page_shows_the_same_figures_as_the_pdf(sign_in, demo_staff, demo, tmp_path):
     round_, site = baseline(demo), demo.sites[0]
     mean, n = support_mean(site, round_)
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     page = evaluator.get(site_url(round_.id, site.id))
     pdf = evaluator.get(site_url(round_.id, site.id) + ".pdf")
     assert page.status_code == 200 and pdf.status_code == 200
@@ -144,9 +144,9 @@ def test_site_page_shows_the_same_figures_as_the_pdf(sign_in_as, demo, tmp_path)
     assert "De fleste af jer svarede" in shown or "Flest af jer svarede" in shown
 
 
-def test_all_sites_page_shows_the_same_figures_as_the_pdf(sign_in_as, demo, tmp_path):
+def test_all_sites_page_shows_the_same_figures_as_the_pdf(sign_in, demo_staff, demo, tmp_path):
     round_ = baseline(demo)
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     page = evaluator.get(all_sites_url(round_.id))
     pdf = evaluator.get(f"/admin/reports/{round_.id}/all-sites.pdf")
     assert page.status_code == 200 and pdf.status_code == 200
@@ -157,13 +157,13 @@ def test_all_sites_page_shows_the_same_figures_as_the_pdf(sign_in_as, demo, tmp_
     assert "Sådan svarede børnene" in page_text(html) and "13–18 år" in page_text(html)
 
 
-def test_a_suppressed_figure_is_neither_shown_nor_recoverable(sign_in_as, demo):
+def test_a_suppressed_figure_is_neither_shown_nor_recoverable(sign_in, demo_staff, demo):
     round_, site = baseline(demo), demo.sites[2]
     leave_three_staff(site, round_)
     hidden_mean, hidden_n = support_mean(site, round_)
     assert 1 <= hidden_n < 5
     hidden_text = f"{hidden_mean:.1f}".replace(".", ",")
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     html = evaluator.get(site_url(round_.id, site.id)).get_data(as_text=True)
     staff_tables = [t for t in tables(html) if caption(t).startswith(STAFF_SCORES)]
     assert len(staff_tables) == 6
@@ -200,12 +200,12 @@ def test_a_suppressed_figure_is_neither_shown_nor_recoverable(sign_in_as, demo):
     )
 
 
-def test_change_of_the_same_people_reads_as_in_the_pdf(app, sign_in_as):
+def test_change_of_the_same_people_reads_as_in_the_pdf(app, sign_in, demo_staff):
     from tests.integration.reports.test_reports import two_site_study
 
     plan = {("Ask", 0): (6, 2), ("Birken", 0): (6, 4), ("Ask", 1): (6, 3), ("Birken", 1): (6, 4)}
     _study, ask, _birken, rounds = two_site_study(app, plan)
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     text = page_text(evaluator.get(site_url(rounds[1].id, ask.id)).get_data(as_text=True))
     # Every person moved from 2 to 3 on every statement: wellbeing at work 2.5 to 3.0 (two
     # statements are reversed), support 2 to 3.
@@ -213,10 +213,10 @@ def test_change_of_the_same_people_reads_as_in_the_pdf(app, sign_in_as):
     assert "+1,0 (de samme 6 personer)" in text
 
 
-def test_coordinator_reads_only_their_own_site_once_released(sign_in_as, demo):
+def test_coordinator_reads_only_their_own_site_once_released(sign_in, demo_staff, demo):
     round_, mine, theirs = baseline(demo), demo.sites[0], demo.sites[1]
     round_id, mine_id, theirs_id = round_.id, mine.id, theirs.id
-    coordinator = sign_in_as(COORDINATOR)
+    coordinator = sign_in(COORDINATOR)
     assert coordinator.get(site_url(round_id, mine_id)).status_code == 403  # closed, not released
     db.session.get(Round, round_id).release()
     db.session.commit()
@@ -233,10 +233,10 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, demo):
         assert response.headers["Location"].startswith("/admin/login")
 
 
-def test_reading_a_report_page_is_audited(sign_in_as, demo):
+def test_reading_a_report_page_is_audited(sign_in, demo_staff, demo):
     round_, site = baseline(demo), demo.sites[0]
     round_id, site_id = round_.id, site.id
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     assert evaluator.get(site_url(round_id, site_id)).status_code == 200
     assert evaluator.get(all_sites_url(round_id)).status_code == 200
     user_id = db.session.scalar(sa.select(User.id).where(User.email == EVALUATOR))
@@ -251,9 +251,9 @@ def test_reading_a_report_page_is_audited(sign_in_as, demo):
     ]
 
 
-def test_every_table_has_a_caption_and_headers(sign_in_as, demo):
+def test_every_table_has_a_caption_and_headers(sign_in, demo_staff, demo):
     round_, site = baseline(demo), demo.sites[0]
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     for url, at_least in ((site_url(round_.id, site.id), 20), (all_sites_url(round_.id), 10)):
         html = evaluator.get(url).get_data(as_text=True)
         found = tables(html)
@@ -273,10 +273,10 @@ def test_every_table_has_a_caption_and_headers(sign_in_as, demo):
         assert all(b - a <= 1 for a, b in pairwise(headings))
 
 
-def test_danish_by_default_and_english_on_request(sign_in_as, demo):
+def test_danish_by_default_and_english_on_request(sign_in, demo_staff, demo):
     round_, site = baseline(demo), demo.sites[0]
     url = site_url(round_.id, site.id)
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     danish = evaluator.get(url).get_data(as_text=True)
     document = lxml.html.fromstring(danish)
     assert document.get("lang") == "da"
@@ -305,11 +305,11 @@ def test_danish_by_default_and_english_on_request(sign_in_as, demo):
     assert "All sites – Demo: Tryg hverdag" in everyone and "How the children answered" in everyone
 
 
-def test_round_and_site_pages_link_each_pdf_to_its_web_page(sign_in_as, demo):
+def test_round_and_site_pages_link_each_pdf_to_its_web_page(sign_in, demo_staff, demo):
     round_, site = baseline(demo), demo.sites[0]
     round_id, site_id = round_.id, site.id
     sites = [s.id for s in demo.sites]
-    evaluator = sign_in_as(EVALUATOR)
+    evaluator = sign_in(EVALUATOR)
     document = lxml.html.fromstring(evaluator.get(f"/admin/rounds/{round_id}").data)
     links = document.xpath("//section[@aria-labelledby='reports']//li")
     hrefs = [[a.get("href") for a in item.findall("a")] for item in links]
@@ -318,7 +318,7 @@ def test_round_and_site_pages_link_each_pdf_to_its_web_page(sign_in_as, demo):
         assert [site_url(round_id, other) + ".pdf", site_url(round_id, other)] in hrefs
     db.session.get(Round, round_id).release()
     db.session.commit()
-    coordinator = sign_in_as(COORDINATOR)
+    coordinator = sign_in(COORDINATOR)
     document = lxml.html.fromstring(coordinator.get(f"/admin/sites/{site_id}").data)
     hrefs = document.xpath("//section[@aria-labelledby='rates']//a/@href")
     assert site_url(round_id, site_id) + ".pdf" in hrefs

@@ -217,11 +217,11 @@ def test_cli_refuses_an_open_round_unless_asked_for_a_draft(runner, demo, tmp_pa
             )
 
 
-def test_who_may_download_reports_when(sign_in_as, demo):
+def test_who_may_download_reports_when(sign_in, demo_staff, demo):
     round_, mine, theirs = baseline(demo), demo.sites[0], demo.sites[1]
     round_id, mine_id, theirs_id = round_.id, mine.id, theirs.id
-    evaluator = sign_in_as(EVALUATOR)
-    coordinator = sign_in_as(COORDINATOR)
+    evaluator = sign_in(EVALUATOR)
+    coordinator = sign_in(COORDINATOR)
     site_url = f"/admin/reports/{round_id}/sites/{mine_id}.pdf"
     assert evaluator.get(site_url).status_code == 200  # closed: evaluators may
     assert evaluator.get(f"/admin/reports/{round_id}/all-sites.pdf").status_code == 200

@@ -13,14 +13,12 @@ from survey.models import (
     Language,
     MissingCode,
     Participant,
-    Round,
-    Site,
-    Study,
+    RoundStatus,
     Submission,
     SubmissionStatus,
 )
-from survey.participants import register_participants
 from survey.respond import flow
+from tests.factories import make_participant, make_round, make_site, make_study
 
 
 def answer_everything(client, location):
@@ -190,15 +188,9 @@ def test_the_adult_looks_away_once_for_the_whole_run_of_private_questions(child_
 
 
 def test_a_code_opens_the_open_round_of_its_own_study(client, field):
-    other = Study(slug="other", name="Other study")
-    site = Site(name="Birken")
-    other.sites.append(site)
-    own = Round(name="own")
-    other.rounds.append(own)
-    db.session.add(other)
-    db.session.flush()
-    own.open()
-    code = register_participants(site, Group.STAFF, 1)[0].code
+    other = make_study("other", "Other study")
+    own = make_round(other, "own", versions=None, status=RoundStatus.OPEN)
+    code = make_participant(make_site(other, "Birken"), Group.STAFF).code
     db.session.commit()
     client.post("/respond/", data={"code": code})
     assert only_submission().round_id == own.id != field.round.id
