@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from survey import audit
 from survey.enums import AssistanceMode, Language, Layout, MissingCode, TextSize, WholePeriod
 from survey.extensions import db
+from survey.instruments.model import Instrument
 from survey.instruments.periods import DEFAULT_PERIOD
 from survey.models import Answer, Submission, TalkRequest
 from survey.respond import flow
@@ -50,11 +51,18 @@ class Setup:
 class RespondentPath:
     """The questions of one submission and the answers so far, read once per request."""
 
-    def __init__(self, submission: Submission) -> None:
+    def __init__(
+        self,
+        submission: Submission,
+        instruments: list[Instrument] | None = None,
+        given: dict[tuple[str, str], Answer] | None = None,
+    ) -> None:
+        """Read the submission's instruments (from the registry) and, when first asked, its
+        answers (from the database), unless the caller already holds them."""
         self.submission = submission
-        self.instruments = flow.instruments(submission)
+        self.instruments = flow.instruments(submission) if instruments is None else instruments
         self.questions = flow.questions(submission, self.instruments)
-        self._given: dict[tuple[str, str], Answer] | None = None
+        self._given = given
 
     # Reading -------------------------------------------------------------------------------
 

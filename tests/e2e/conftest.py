@@ -23,6 +23,7 @@ from survey.models import AgeBand, Group, Language, Layout, Participant, Role
 from survey.participants import register_participants
 from survey.pseudonyms import code_hash
 from tests.conftest import TEST_SETTINGS, missing
+from tests.factories import PASSWORD
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -46,8 +47,8 @@ def chromium_path() -> str | None:
     return None
 
 
-#: Users the browser tests sign in as; the coordinator works at the demo's first site.
-E2E_PASSWORD = "browser test password"
+#: Users the browser tests sign in as (with the tests' PASSWORD); the coordinator works at the
+#: demo's first site.
 E2E_ADMIN = "e2e-admin@example.org"
 E2E_COORDINATOR = "e2e-coordinator@example.org"
 E2E_SITE = "Opholdsstedet Lyngbo"
@@ -71,9 +72,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     with app.app_context():
         upgrade_to_head()
         create_demo()
-        accounts.create_user(E2E_ADMIN, Role.ADMIN, E2E_PASSWORD)
+        accounts.create_user(E2E_ADMIN, Role.ADMIN, PASSWORD)
         accounts.create_user(
-            E2E_COORDINATOR, Role.COORDINATOR, E2E_PASSWORD, accounts.find_site(E2E_SITE)
+            E2E_COORDINATOR, Role.COORDINATOR, PASSWORD, accounts.find_site(E2E_SITE)
         )
         db.session.commit()
     return app
@@ -138,7 +139,7 @@ def sign_in(page: Page, base_url: str, email: str) -> None:
     """Sign in through the form, as a person would."""
     page.goto(base_url + "/admin/login")
     page.get_by_label("E-mailadresse").fill(email)
-    page.get_by_label("Adgangskode").fill(E2E_PASSWORD)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Log ind").click()
 

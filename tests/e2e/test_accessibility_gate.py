@@ -25,7 +25,7 @@ from survey import accounts
 from survey.extensions import db
 from survey.models import AgeBand, Group, Layout, Role, Site, Study
 from survey.participants import register_participants
-from tests.e2e.conftest import ARTIFACTS, E2E_ADMIN, E2E_COORDINATOR, E2E_PASSWORD, E2E_SITE
+from tests.e2e.conftest import ARTIFACTS, E2E_ADMIN, E2E_COORDINATOR, E2E_SITE
 from tests.e2e.gate_crawler import Gate, Mode, Visit
 from tests.e2e.gate_flows import child_flow, enter_code, issue_code, set_up_child, staff_flow
 from tests.e2e.gate_routes import (
@@ -47,6 +47,7 @@ from tests.e2e.gate_routes import (
     get_endpoints,
     url_of,
 )
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +77,7 @@ MODE_CHILDREN = {
 def gate_data(live_app: Flask) -> dict[str, str]:
     """Add an evaluator, and a child in a study with no open round; return that child's code."""
     with live_app.app_context():
-        accounts.create_user(E2E_EVALUATOR, Role.EVALUATOR, E2E_PASSWORD)
+        accounts.create_user(E2E_EVALUATOR, Role.EVALUATOR, PASSWORD)
         study = Study(slug="gate-no-round", name="Gate: ingen åben runde")
         study.retention_until = date(2031, 12, 31)
         study.sites = [Site(name="Gate: Stedet uden runde", kind="opholdssted", region="-")]
@@ -192,7 +193,7 @@ def visits_by_url(gate: Gate, ids: DemoIds, no_round_code: str) -> dict[str, lis
 def check_by_url(gate: Gate, ids: DemoIds, no_round_code: str) -> None:
     """Open every page of the anonymous and signed-in roles in Danish."""
     for role, visits in visits_by_url(gate, ids, no_round_code).items():
-        page = gate.start_as(DANISH, EMAILS.get(role), E2E_PASSWORD)
+        page = gate.start_as(DANISH, EMAILS.get(role), PASSWORD)
         for visit in visits:
             route = ROUTES.get(visit.endpoint or "")
             where = f"[{DANISH.name}] {role} {visit.endpoint or visit.label}"
@@ -212,7 +213,7 @@ def replay_by_template(gate: Gate, mode: Mode) -> None:
     for visit in dict.fromkeys(gate.replays.values()):
         chosen.setdefault(visit.role, []).append(visit)
     for role, visits in chosen.items():
-        page = gate.start_as(mode, EMAILS.get(role), E2E_PASSWORD)
+        page = gate.start_as(mode, EMAILS.get(role), PASSWORD)
         for visit in visits:
             where = f"[{mode.name}] {role} {visit.endpoint or visit.label}"
             guarded(gate, where, gate.run, page, visit, mode)

@@ -1,0 +1,170 @@
+"""The respondent path answers where to go from plain objects: no database, no request.
+
+One child instrument, in this order: ``q1`` (no / yes), ``q1a`` (asked after "yes"), ``p1``
+(private), ``q2``, ``p2`` (private), ``teen`` (ages 13-18 only). The path puts the private
+questions last, together: q1, q1a, q2, p1, p2 (then teen for teenagers, before p1)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from survey.enums import AgeBand, Group, MissingCode
+from survey.instruments.model import Condition, Instrument, Item, Point, Scale
+from survey.models import Answer, Participant, Round, Study, Submission
+from survey.respond.flow import RespondError
+from survey.respond.path import Progress, RespondentPath
+
+YES_NO = Scale("yes_no", (Point(1, {"da": "Nej", "en": "No"}), Point(2, {"da": "Ja", "en": "Yes"})))
+
+
+def item(item_id: str, **fields: object) -> Item:
+    return Item(item_id, {"da": item_id, "en": item_id}, scale="yes_no", **fields)
+
+
+def instrument(key: str, respondent: Group, items: tuple[Item, ...]) -> Instrument:
+    return Instrument(
+        key=key,
+        version=1,
+        respondent=respondent,
+        prefix=key[:2],
+        title={"da": key, "en": key},
+        intro={"da": "", "en": ""},
+        scales={"yes_no": YES_NO},
+        ladders={},
+        items=items,
+        scores=(),
+    )
+
+
+CHILD = instrument(
+    "child",
+    Group.CHILD,
+    (
+        item("q1"),
+        item("q1a", show_if=Condition("q1", codes=(2,))),
+        item("p1", private=True),
+        item("q2"),
+        item("p2", private=True),
+        item("teen", age_bands=(AgeBand.AGE_13_18,)),
+    ),
+)
+STAFF_A = instrument("staff_a", Group.STAFF, (item("a1"), item("a2")))
+STAFF_B = instrument("staff_b", Group.STAFF, (item("b1"),))
+
+
+def submission(
+    group: Group = Group.CHILD, talk: bool = True, band: AgeBand | None = AgeBand.AGE_10_12
+) -> Submission:
+    band = band if group is Group.CHILD else None
+    study = Study(slug="s", name="S", talk_requests_enabled=talk)
+    return Submission(
+        participant=Participant(group=group, age_band=band),
+        round=Round(name="r", study=study),
+    )
+
+
+def child_path(answers: dict[str, int | MissingCode] | None = None, **kwargs) -> RespondentPath:
+    given = {
+        ("child", item_id): Answer(
+            instrument_key="child",
+            item_id=item_id,
+            scale="yes_no",
+            value=None if isinstance(value, MissingCode) else value,
+            missing_code=value if isinstance(value, MissingCode) else None,
+        )
+        for item_id, value in (answers or {}).items()
+    }
+    return RespondentPath(submission(**kwargs), [CHILD], given)
+
+
+def staff_path(answers: dict[tuple[str, str], int] | None = None) -> RespondentPath:
+    given = {
+        key: Answer(instrument_key=key[0], item_id=key[1], scale="yes_no", value=value)
+        for key, value in (answers or {}).items()
+    }
+    return RespondentPath(submission(Group.STAFF), [STAFF_A, STAFF_B], given)
+
+
+def ids(path: RespondentPath) -> list[str]:
+    return [question.item.id for question in path.questions]
+
+
+def test_private_questions_come_last_together_and_only_the_age_bands_items_are_asked():
+    assert ids(child_path()) == ["q1", "q1a", "q2", "p1", "p2"]
+    assert [q.index for q in child_path().questions] == [0, 1, 2, 3, 4]
+    assert ids(child_path(band=AgeBand.AGE_13_18)) == ["q1", "q1a", "q2", "teen", "p1", "p2"]
+
+
+def test_the_first_unanswered_question_skips_follow_ups_whose_condition_fails():
+    assert child_path().first_unanswered() == 0
+    assert child_path({"q1": 1}).first_unanswered() == 2  # "no": q1a is not asked
+    assert child_path({"q1": 2}).first_unanswered() == 1  # "yes": q1a is asked next
+    assert child_path({"q1": 1, "q2": 2, "p1": 1, "p2": 1}).first_unanswered() is None
+
+
+def test_a_question_marked_not_shown_is_unanswered_once_it_is_asked_again():
+    path = child_path({"q1": 2, "q1a": MissingCode.NOT_SHOWN, "q2": 1})
+    assert path.first_unanswered() == 1
+
+
+def test_a_chosen_missing_code_counts_as_an_answer():
+    path = child_path({"q1": MissingCode.DONT_KNOW, "q2": MissingCode.REFUSED})
+    assert path.first_unanswered() == 3
+
+
+def test_back_goes_to_the_previous_question_asked():
+    assert child_path({"q1": 1}).previous_shown(2) == 0  # over the follow-up not asked
+    assert child_path({"q1": 2}).previous_shown(2) == 1
+    assert child_path().previous_shown(0) is None
+
+
+def test_a_run_of_private_questions_starts_at_its_first_question():
+    path = child_path()
+    assert [path.private_run_start(index) for index in range(5)] == [None, None, None, 3, 3]
+
+
+def test_a_follow_up_shares_its_questions_number_so_the_total_never_grows():
+    path = child_path({"q1": 2, "q1a": 1})
+    positions = [path.progress(question).position for question in path.questions]
+    assert positions == [0, 0, 1, 2, 3]
+    assert path.progress(path.questions[0]).total == 4  # q1, q2, p1, p2: not the follow-up
+    assert path.progress(path.questions[0]).answered == 1  # q1 only: q1a is not counted
+
+
+def test_progress_counts_answers_not_questions_marked_not_shown():
+    path = child_path({"q1": 1, "q1a": MissingCode.NOT_SHOWN, "q2": MissingCode.REFUSED})
+    assert path.progress(path.questions[2]) == Progress(position=1, total=4, answered=2)
+
+
+def test_question_at_refuses_an_index_outside_the_path():
+    path = child_path()
+    assert path.question_at(4).item.id == "p2"
+    assert path.question_at(0).item.id == "q1"
+    for index in (-1, 5):
+        with pytest.raises(RespondError):
+            path.question_at(index)
+
+
+def test_staff_answer_one_instrument_per_page_from_the_first_unanswered():
+    assert [q.item.id for q in staff_path().page(0)] == ["a1", "a2"]
+    assert [q.item.id for q in staff_path().page(1)] == ["b1"]
+    assert staff_path().first_staff_page() == 0
+    assert staff_path({("staff_a", "a1"): 1}).first_staff_page() == 0
+    assert staff_path({("staff_a", "a1"): 1, ("staff_a", "a2"): 2}).first_staff_page() == 1
+    everything = {("staff_a", "a1"): 1, ("staff_a", "a2"): 2, ("staff_b", "b1"): 1}
+    assert staff_path(everything).first_staff_page() == 0
+
+
+def test_only_a_child_is_offered_a_talk_and_only_where_the_study_allows_it():
+    assert child_path().ask_to_talk() is True
+    assert child_path(talk=False).ask_to_talk() is False
+    assert staff_path().ask_to_talk() is False
+
+
+def test_a_child_who_answered_private_questions_calls_the_adult_back():
+    assert child_path().calls_adult_back() is True
+    assert staff_path().calls_adult_back() is False
+    public = RespondentPath(submission(), [replace(CHILD, items=CHILD.items[:2])], {})
+    assert public.calls_adult_back() is False
