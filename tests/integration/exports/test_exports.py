@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from survey.exports.dataset import Filters, participant_count
 from survey.exports.service import ExportError, build_export
 from survey.extensions import db
-from survey.models import Answer, AuditEvent, Group, Participant, Round, Submission
+from survey.models import AgeBand, Answer, AuditEvent, Group, Participant, Round, Submission
 from survey.participants import register_participants
 from survey.pseudonyms import research_id
 from tests.integration.conftest import COORDINATOR, EVALUATOR
@@ -767,3 +767,36 @@ def test_dates_are_danish_dates_not_the_servers(app, demo):
     rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
     [row] = [row for row in rows if row["research_id"] == person]
     assert row["started_on"] == "2026-03-02"
+
+
+def test_a_young_childs_score_counts_only_the_items_asked_at_their_age(app, demo):
+    # Children aged 6-9 are asked 4 of the 8 inclusion items: 3 or 4 answered are enough for
+    # a score (60 % needed), although they are fewer than 60 % of all 8 items.
+    on_five_steps = {1: 1, 2: 3, 3: 4}  # the 3-step faces' meaning (scales.yaml, frequency)
+    round_ = baseline(demo)
+    answers = db.session.execute(
+        sa.select(Submission.participant_id, Answer.scale, Answer.value)
+        .join(Answer, Answer.submission_id == Submission.id)
+        .join(Participant, Participant.id == Submission.participant_id)
+        .where(
+            Submission.round_id == round_.id,
+            Participant.age_band == AgeBand.AGE_6_9,
+            Answer.instrument_key == "child_inclusion",
+        )
+    ).all()
+    values: dict[int, list[int]] = {}
+    for participant_id, scale, value in answers:
+        assert scale == "faces3_freq"  # the demo's young children all use 3 faces
+        values.setdefault(participant_id, [])
+        if value is not None:
+            values[participant_id].append(on_five_steps[value])
+    key = app.config["PSEUDONYM_KEY"]
+    wanted = {
+        research_id(demo.id, participant_id, key): sum(given) / len(given)
+        for participant_id, given in values.items()
+        if len(given) >= 3
+    }
+    rows = csv_rows(export_text(Filters(demo, round_), "csv-wide"))
+    got = {row["research_id"]: row["ci_inclusion"] for row in rows if row["research_id"] in wanted}
+    assert len(wanted) >= 5  # the demo has such children
+    assert {rid: float(value) for rid, value in got.items()} == pytest.approx(wanted)

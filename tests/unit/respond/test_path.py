@@ -166,5 +166,7 @@ def test_only_a_child_is_offered_a_talk_and_only_where_the_study_allows_it():
 def test_a_child_who_answered_private_questions_calls_the_adult_back():
     assert child_path().calls_adult_back() is True
     assert staff_path().calls_adult_back() is False
+    private_staff = replace(STAFF_B, items=(item("b1", private=True),))
+    assert RespondentPath(submission(Group.STAFF), [private_staff], {}).calls_adult_back() is False
     public = RespondentPath(submission(), [replace(CHILD, items=CHILD.items[:2])], {})
     assert public.calls_adult_back() is False
