@@ -68,7 +68,8 @@ class RespondentPath:
 
     @property
     def given(self) -> dict[tuple[str, str], Answer]:
-        """Return the answers so far by (instrument key, item id), read again after a write."""
+        """Return the answers so far by (instrument key, item id): read once, when first
+        needed, and kept up to date by this path's own writes."""
         if self._given is None:
             self._given = flow.answers(self.submission)
         return self._given
@@ -79,8 +80,9 @@ class RespondentPath:
         return flow.is_child(self.submission)
 
     def is_shown(self, question: Question) -> bool:
-        """Tell whether the question is asked, given the answers so far."""
-        return flow.is_shown(question, self.given)
+        """Tell whether the question is asked, given the answers so far (read only for a
+        question that depends on them)."""
+        return question.item.show_if is None or flow.is_shown(question, self.given)
 
     def answer_to(self, question: Question) -> Answer | None:
         """Return the stored answer to the question, if any."""
@@ -145,8 +147,17 @@ class RespondentPath:
 
     # Writing (flush only) ------------------------------------------------------------------
 
-    def _written(self) -> None:
-        self._given = None
+    def _written(self, question: Question, value: int | None, missing: MissingCode | None) -> None:
+        """Keep the answers read so far up to date with an answer just stored."""
+        if self._given is not None:
+            self._given[question.instrument.key, question.item.id] = Answer(
+                instrument_key=question.instrument.key,
+                instrument_version=question.instrument.version,
+                item_id=question.item.id,
+                scale=flow.scale_for(self.submission, question).key,
+                value=value,
+                missing_code=missing,
+            )
 
     def save(self, question: Question, choice: str, seq: int) -> bool:
         """Store a choice (a scale code, ``dont_know`` or ``refused``) as an idempotent upsert.
@@ -164,12 +175,15 @@ class RespondentPath:
         stored = flow.upsert_answer(
             self.submission, question, value, missing, min(seq, flow.now_seq())
         )
-        self._written()
+        if stored:
+            self._written(question, value, missing)
+        else:
+            self._given = None  # a newer answer stands: read it when asked
         return stored
 
     def _mark_not_shown(self, question: Question) -> None:
         flow.upsert_answer(self.submission, question, None, MissingCode.NOT_SHOWN, flow.now_seq())
-        self._written()
+        self._written(question, None, MissingCode.NOT_SHOWN)
 
     def advance(self, index: int) -> int | None:
         """Move on from question ``index``: mark the questions branching skips as not shown and

@@ -16,12 +16,14 @@ import uuid
 from functools import wraps
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
 from survey.i18n import SESSION_KEY as LANGUAGE_KEY
-from survey.models import Submission
+from survey.models import Round, Submission
 
 KEY = "respondent"
 #: How this device reads aloud; kept after the session ends, so the goodbye page is read too.
@@ -59,11 +61,21 @@ def end(submission: Submission | None = None) -> None:
         db.session.commit()
 
 
+#: What every respondent request reads about its submission, in one statement: the person
+#: (active?), the round (open?) and the round's instruments (which questions).
+_WITH_PATH = (
+    joinedload(Submission.participant),
+    joinedload(Submission.round).joinedload(Round.instruments),
+)
+
+
 def _stored(data: dict[str, Any]) -> Submission | None:
     try:
-        return db.session.get(Submission, uuid.UUID(data["id"]))
+        submission_id = uuid.UUID(data["id"])
     except (ValueError, KeyError, TypeError):
         return None
+    query = sa.select(Submission).where(Submission.id == submission_id).options(*_WITH_PATH)
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def current() -> Submission | None:
