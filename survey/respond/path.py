@@ -124,6 +124,21 @@ class RespondentPath:
         answered = sum(flow.has_answer(q, self.given) for q in steps)
         return Progress(position, len(steps), answered)
 
+    def section(self, question: Question) -> list[Question]:
+        """Return the section holding the question: the run of questions of one questionnaire
+        that are all asked with the adult beside the child, or all in private. With JavaScript
+        one page load shows a whole section, one question at a time."""
+
+        def part(q: Question) -> tuple[str, bool]:
+            return q.instrument.key, q.item.private
+
+        start = end = question.index
+        while start > 0 and part(self.questions[start - 1]) == part(question):
+            start -= 1
+        while end + 1 < len(self.questions) and part(self.questions[end + 1]) == part(question):
+            end += 1
+        return self.questions[start : end + 1]
+
     def page(self, number: int) -> list[Question]:
         """Return the questions of staff page ``number`` (one instrument per page)."""
         key = self.instruments[number].key

@@ -206,30 +206,91 @@ def _question_page(
     chosen: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    submission = path.submission
     if chosen is None:
         chosen = _choice_of(path.answer_to(question))
-    progress = path.progress(question)
+    page = render_template(
+        "respond/question.html",
+        submission=path.submission,
+        view=_question_view(path, question, chosen),
+        form=form or ChoiceForm(formdata=None),
+    )
+    return page, status
+
+
+def _question_view(path: RespondentPath, question: Question, chosen: str | None) -> dict:
+    """Return what the page shows of one question (see respond/_question.html)."""
+    submission = path.submission
     language = submission.language.value
     wording = question.item.text_for(language, submission.participant.age_band)
     text = flow.fill_period(submission, wording, language)
     recording_url = _recording_url(question.instrument, language)
-    page = render_template(
-        "respond/question.html",
+    progress = path.progress(question)
+    return {
+        "question": question,
+        "scale": flow.scale_for(submission, question),
+        "text": text,
+        "heading_audio": _heading_audio(question, language, wording) or recording_url(text),
+        "recording_url": recording_url,
+        "chosen": chosen,
+        "previous": path.previous_shown(question.index),
+        "position": progress.position,
+        "total": progress.total,
+        "answered": progress.answered,
+        "show_if": _show_if(path, question),
+    }
+
+
+def _show_if(path: RespondentPath, question: Question) -> dict | None:
+    """Return the question's condition as respond.js evaluates it: the earlier items, the codes
+    that show it (or any choice above each item's lowest), and the answers to items outside the
+    question's section (the page holds the others)."""
+    condition = question.item.show_if
+    if condition is None:
+        return None
+    section = {q.item.id for q in path.section(question)}
+    earlier = {q.item.id: q for q in path.questions if q.instrument.key == question.instrument.key}
+    lowest = {
+        item_id: flow.scale_for(path.submission, earlier[item_id]).codes[0]
+        for item_id in condition.items
+        if item_id in earlier
+    }
+    known = {}
+    for item_id in condition.items:
+        if item_id not in section:
+            answer = path.given.get((question.instrument.key, item_id))
+            known[item_id] = answer.value if answer else None
+    return {
+        "items": list(condition.items),
+        "codes": list(condition.codes),
+        "above_lowest": condition.above_lowest,
+        "lowest": lowest,
+        "known": known,
+    }
+
+
+@bp.get("/section/<int:index>")
+@state.needs_submission
+def show_section(submission: Submission, index: int) -> str | Response:
+    """Return every question of the section holding question ``index``, that one shown and
+    the others hidden, for respond.js to show one at a time (one load per section)."""
+    path = RespondentPath(submission)
+    question = _question_or_404(path, index)
+    run_start = path.private_run_start(index)
+    if not path.is_shown(question) or (
+        run_start is not None and not state.private_acknowledged(run_start)
+    ):
+        return redirect(url_for("respond.show_question", index=index), code=303)
+    views = [_question_view(path, q, _choice_of(path.answer_to(q))) for q in path.section(question)]
+    steps = {q.index for q in path.section(question) if q.item.show_if is None}
+    in_section = sum(flow.has_answer(path.questions[i], path.given) for i in steps)
+    return render_template(
+        "respond/section.html",
         submission=submission,
-        question=question,
-        scale=flow.scale_for(submission, question),
-        text=text,
-        heading_audio=_heading_audio(question, language, wording) or recording_url(text),
-        recording_url=recording_url,
-        chosen=chosen,
-        form=form or ChoiceForm(formdata=None),
-        previous=path.previous_shown(question.index),
-        position=progress.position,
-        total=progress.total,
-        answered=progress.answered,
+        views=views,
+        index=index,
+        form=ChoiceForm(formdata=None),
+        answered_outside=path.progress(question).answered - in_section,
     )
-    return page, status
 
 
 def _heading_audio(question: Question, language: str, wording: str) -> str | None:

@@ -170,3 +170,20 @@ def test_a_child_who_answered_private_questions_calls_the_adult_back():
     assert RespondentPath(submission(Group.STAFF), [private_staff], {}).calls_adult_back() is False
     public = RespondentPath(submission(), [replace(CHILD, items=CHILD.items[:2])], {})
     assert public.calls_adult_back() is False
+
+
+def test_a_section_is_one_questionnaires_run_beside_the_adult_or_in_private():
+    other = replace(CHILD, key="other", items=(item("o1"), item("o2", private=True)))
+    path = RespondentPath(submission(), [CHILD, other], {})
+    # In order: q1, q1a, q2, o1 (beside the adult), then p1, p2, o2 (in private).
+    assert ids(path) == ["q1", "q1a", "q2", "o1", "p1", "p2", "o2"]
+    sections = [[q.item.id for q in path.section(question)] for question in path.questions]
+    assert sections == [
+        ["q1", "q1a", "q2"],
+        ["q1", "q1a", "q2"],
+        ["q1", "q1a", "q2"],
+        ["o1"],
+        ["p1", "p2"],
+        ["p1", "p2"],
+        ["o2"],
+    ]
