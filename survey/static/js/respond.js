@@ -157,7 +157,7 @@
   }
 
   function setUpReadAloud() {
-    var button = root.querySelector(".read-aloud");
+    var button = (currentForm() || root).querySelector(".read-aloud");
     if (!button || !readTargets().length) {
       return;
     }
@@ -170,7 +170,8 @@
   // --- Switch scanning: every control lights up in turn, from the first answer choice; Space
   // moves on, Enter chooses or presses. With scan_aloud the lit control is said aloud.
   function choices() {
-    return Array.prototype.slice.call(root.querySelectorAll(".question .choice"));
+    var form = currentForm();
+    return form ? Array.prototype.slice.call(form.querySelectorAll(".choice")) : [];
   }
 
   function scanItems() {
@@ -204,7 +205,7 @@
     if (root.dataset.scanning !== "1" || !all.length) {
       return;
     }
-    var speed = root.querySelector(".scan-speed");
+    var speed = (currentForm() || root).querySelector(".scan-speed");
     if (speed) {
       speed.hidden = false;
     }
@@ -315,8 +316,6 @@
     });
   }
 
-  var generation = 0;
-
   function showStored(form, error) {
     say(error.message);
     if (error.stale && error.choice !== null && error.choice !== undefined) {
@@ -327,32 +326,200 @@
     }
   }
 
+  // --- Sections: the page fetches every question of its section once (one questionnaire's
+  // run beside the adult, or in private) and shows one at a time, the others kept in memory
+  // with the choices made on them; moving on within the section costs one small save, sent
+  // in the background in order. Branching is worked out here from the conditions in the page,
+  // and the server, which checks every save again, has the last word: where it names another
+  // next question, the page follows it.
+  var section = null; // {forms: [every question's form, in order], answeredOutside: number}
+
+  function currentForm() {
+    return root.querySelector("form.question");
+  }
+
+  function sectionForms() {
+    var form = currentForm();
+    return section ? section.forms : (form ? [form] : []);
+  }
+
+  function loadSection() {
+    var holder = root.querySelector(".section[data-section-url]");
+    var form = currentForm();
+    section = null;
+    if (!holder || !form || !window.fetch) {
+      return;
+    }
+    fetch(holder.dataset.sectionUrl, {credentials: "same-origin"})
+      .then(function (response) {
+        return response.ok && !response.redirected ? response.text() : null;
+      })
+      .then(function (html) {
+        var loaded = html && new DOMParser().parseFromString(html, "text/html").querySelector(".section");
+        if (!loaded || currentForm() !== form) {
+          return; // this question alone works as it is
+        }
+        section = {
+          answeredOutside: Number(loaded.dataset.answeredOutside),
+          forms: Array.prototype.map.call(loaded.querySelectorAll("form.question"), function (other) {
+            if (other.dataset.index === form.dataset.index) {
+              return form;
+            }
+            var adopted = document.importNode(other, true);
+            adopted.hidden = false;
+            return adopted;
+          })
+        };
+      })
+      .catch(function () {
+        // No connection: this question alone works as it is.
+      });
+  }
+
+  function valueOf(form) {
+    var checked = form.querySelector("input[name=choice]:checked");
+    return checked && /^-?[0-9]+$/.test(checked.value) ? Number(checked.value) : null;
+  }
+
+  // The same rule as Instrument.is_shown on the server.
+  function isAsked(form) {
+    if (!form.dataset.showIf) {
+      return true;
+    }
+    var rule = JSON.parse(form.dataset.showIf);
+    return rule.items.some(function (item) {
+      var source = sectionForms().filter(function (other) {
+        return other.dataset.item === item;
+      })[0];
+      var value = source ? valueOf(source) : rule.known[item];
+      if (value === null || value === undefined) {
+        return false;
+      }
+      return (rule.above_lowest && value !== rule.lowest[item]) || rule.codes.indexOf(value) >= 0;
+    });
+  }
+
+  function nextInSection(form) {
+    var later = sectionForms().slice(sectionForms().indexOf(form) + 1);
+    for (var i = 0; i < later.length; i++) {
+      if (isAsked(later[i])) {
+        return later[i];
+      }
+      // Not asked: the server marks it so; an earlier choice on it no longer counts.
+      Array.prototype.forEach.call(later[i].querySelectorAll("input[name=choice]"), function (input) {
+        input.checked = false;
+      });
+    }
+    return null;
+  }
+
+  function previousInSection(form) {
+    var earlier = sectionForms().slice(0, sectionForms().indexOf(form)).reverse();
+    for (var i = 0; i < earlier.length; i++) {
+      if (isAsked(earlier[i])) {
+        return earlier[i];
+      }
+    }
+    return null;
+  }
+
+  function updateProgress(form) {
+    var bar = root.querySelector(".progress");
+    if (!bar || !section) {
+      return; // the page's own bar is right for its own question
+    }
+    var answered = section.answeredOutside + sectionForms().filter(function (other) {
+      return other.hasAttribute("data-step") && other.querySelector("input[name=choice]:checked");
+    }).length;
+    var position = Number(form.dataset.position);
+    Array.prototype.forEach.call(bar.children, function (step, i) {
+      step.classList.toggle("progress__step--done", i < answered);
+      step.classList.toggle("progress__step--current", i === position);
+    });
+  }
+
+  function showForm(form, push) {
+    var current = currentForm();
+    if (current !== form) {
+      current.replaceWith(form);
+    }
+    var dash = document.title.indexOf(" – ");
+    document.title = form.dataset.title + (dash >= 0 ? document.title.slice(dash) : "");
+    updateProgress(form);
+    if (push) {
+      window.history.replaceState({respond: true}, "", window.location.href);
+      window.history.pushState({respond: true}, "", form.getAttribute("action"));
+    }
+    enhanceQuestion();
+  }
+
+  function formFor(path) {
+    return sectionForms().filter(function (form) {
+      return form.getAttribute("action") === path;
+    })[0];
+  }
+
+  var saving = Promise.resolve();
+  var pending = 0;
+  var lastNext = null;
+  var refused = false;
+
+  // Send a save after those before it; ``expected`` is the question the page moved on to.
+  function queueSave(form, body, expected) {
+    pending += 1;
+    refused = false;
+    say(message("saving"));
+    saving = saving
+      .then(function () {
+        return untilOnline(function () {
+          return post(root.dataset.answerUrl, body, 0);
+        });
+      })
+      .then(
+        function (data) {
+          lastNext = data.next;
+          if (expected && currentForm() === expected && data.next !== expected.getAttribute("action")) {
+            show(data.next, true); // the server asks something else next: follow it
+          }
+        },
+        function (error) {
+          refused = true;
+          if (error.message !== "session") {
+            showForm(form, true);
+            showStored(form, error);
+          }
+        }
+      )
+      .then(function () {
+        pending -= 1;
+        if (!pending && !refused) {
+          say(message("saved"));
+        }
+      });
+    return saving;
+  }
+
   function submitQuestion(form, event) {
     var checked = form.querySelector("input[name=choice]:checked");
     if (!checked || !window.fetch) {
       return; // the server shows the message, or takes the form the ordinary way
     }
     event.preventDefault();
-    say(message("saving"));
-    var mine = ++generation;
+    var next = nextInSection(form);
     var body = {index: Number(form.dataset.index), choice: checked.value, seq: nextSeq()};
-    untilOnline(function () {
-      return post(root.dataset.answerUrl, body, 0);
-    })
-      .then(function (data) {
-        if (mine !== generation) {
-          return; // a later answer on this page is on its way
-        }
-        say(message("saved"));
-        return untilOnline(function () {
-          return show(data.next, true);
+    var saved = queueSave(form, body, next);
+    if (next) {
+      showForm(next, true);
+      return;
+    }
+    // The end of the section: once every save is in, the server says where to go.
+    saved.then(function () {
+      if (!refused && !pending && lastNext) {
+        untilOnline(function () {
+          return show(lastNext, true);
         });
-      })
-      .catch(function (error) {
-        if (error.message !== "session") {
-          showStored(form, error);
-        }
-      });
+      }
+    });
   }
 
   function saveStaffChoice(input) {
@@ -382,16 +549,21 @@
     });
   }
 
-  function enhancePage(arrived) {
+  function enhanceQuestion() {
     stopReading();
-    resetSequence(arrived);
-    var heading = root.querySelector("h1");
+    var heading = (currentForm() || root).querySelector("h1");
     if (heading) {
       heading.focus();
     }
     setUpReadAloud();
     startScanning();
     resetIdle();
+  }
+
+  function enhancePage(arrived) {
+    resetSequence(arrived);
+    enhanceQuestion();
+    loadSection();
   }
 
   // --- Events, delegated so they survive page swaps.
@@ -427,7 +599,7 @@
 
   document.addEventListener("keydown", function (event) {
     resetIdle();
-    var form = root.querySelector("form.question");
+    var form = currentForm();
     if (root.dataset.scanning === "1" && (event.key === " " || event.key === "Enter")) {
       var index = scannedIndex();
       if (event.key === " ") {
@@ -455,7 +627,7 @@
       event.preventDefault();
       form.requestSubmit();
     } else if ((event.key === "Backspace" && !typing) || (event.key === "ArrowLeft" && event.altKey)) {
-      var back = document.getElementById("back-link");
+      var back = form.querySelector(".back-link");
       if (back) {
         event.preventDefault();
         back.click();
@@ -470,15 +642,25 @@
   window.addEventListener("popstate", function (event) {
     // Only entries this script pushed; a change of the #fragment fires popstate too.
     if (event.state && event.state.respond) {
-      show(window.location.href, false);
+      var form = formFor(window.location.pathname);
+      if (form) {
+        showForm(form, false);
+      } else {
+        show(window.location.href, false);
+      }
     }
   });
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest("a#back-link");
+    var link = event.target.closest("a.back-link");
     if (link && window.fetch && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
-      show(link.href, true);
+      var previous = previousInSection(link.closest("form.question"));
+      if (previous) {
+        showForm(previous, true);
+      } else {
+        show(link.href, true);
+      }
     }
   });
 

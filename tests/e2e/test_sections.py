@@ -1,0 +1,106 @@
+"""One load per section in Chromium: the page holds a questionnaire's questions and each
+following answer is one small save; branching is worked out in the page and agrees with the
+server (issue #18)."""
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from survey.extensions import db
+from survey.models import AgeBand, Answer, Layout, Participant, Submission
+from survey.pseudonyms import code_hash
+from survey.respond.path import RespondentPath
+from tests.e2e.test_respond import enter_code, set_up
+
+pytestmark = pytest.mark.e2e
+
+
+def submission_answers(live_app, code: str) -> tuple[int, str, dict[str, tuple]]:
+    """Return the submission's number of sections, its follow-up question's item and its
+    answers: item → (value, missing code)."""
+    with live_app.app_context():
+        hashed = code_hash(code, live_app.config["PSEUDONYM_KEY"])
+        submission = db.session.scalar(
+            sa.select(Submission).join(Participant).where(Participant.code_hash == hashed)
+        )
+        path = RespondentPath(submission)
+        sections = len({tuple(q.index for q in path.section(q)) for q in path.questions})
+        (follow_up,) = [q.item.id for q in path.questions if q.item.show_if is not None]
+        answers = {
+            answer.item_id: (
+                answer.value,
+                answer.missing_code.value if answer.missing_code else None,
+            )
+            for answer in db.session.scalars(
+                sa.select(Answer).where(Answer.submission_id == submission.id)
+            )
+        }
+        return sections, follow_up, answers
+
+
+def walk(page: Page, pick) -> int:
+    """Answer every question with ``pick(choices)``; return how many were answered."""
+    answered = 0
+    while True:
+        heading = page.locator("h1").inner_text()
+        if heading == "Nu svarer barnet alene":
+            page.get_by_role("button", name="Fortsæt").click()
+            continue
+        if heading == "Tak, fordi du svarede!":
+            return answered
+        choices = page.locator(".choices:not(.choices--missing) .choice")
+        expect(choices.first).to_be_visible()
+        page.wait_for_load_state("networkidle")  # as a child takes a moment to read
+        pick(choices).click()
+        page.get_by_role("button", name="Næste").click()
+        answered += 1
+        expect(page.locator("h1")).not_to_have_text(heading)
+
+
+def start(page: Page, live_server: str, new_code, requests: list | None = None) -> str:
+    """Start a teenager; from the first question on, collect the requests the page makes."""
+    code = new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD)
+    enter_code(page, live_server, code)
+    set_up(page, layout="Standard")
+    if requests is not None:
+        page.on("requestfinished", lambda request: requests.append(request))
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/respond/q/0")
+    expect(page.locator("form.question")).to_be_visible()
+    return code
+
+
+def test_each_following_answer_is_one_small_save_and_each_section_one_load(
+    page, live_server, live_app, new_code
+):
+    requests: list = []
+    code = start(page, live_server, new_code, requests)
+    answered = walk(page, lambda choices: choices.nth(choices.count() // 2))
+    sections, _, answers = submission_answers(live_app, code)
+    saves = [r for r in requests if r.url.endswith("/respond/answer")]
+    loads = [r for r in requests if "/respond/q/" in r.url or "/respond/section/" in r.url]
+    assert len(saves) == answered == len(answers)
+    # For every section its first page and its other questions; the first private question
+    # is asked for twice (the first time the server sends the adult to the look-away page).
+    # Nothing per answer.
+    assert [r.url.split("/respond/")[1].split("/")[0] for r in loads].count("section") == sections
+    assert len(loads) == 2 * sections + 1
+    sizes = [len(r.post_data_buffer) + r.sizes()["responseBodySize"] for r in saves]
+    assert max(sizes) < 2000
+
+
+@pytest.mark.parametrize(("pick", "follow_up"), [("first", (None, "not_shown")), ("last", "asked")])
+def test_branching_in_the_page_agrees_with_the_server(
+    page, live_server, live_app, new_code, pick, follow_up
+):
+    # The follow-up (did an adult talk with you about it) is asked after any choice above the
+    # lowest to any of the situations before it.
+    code = start(page, live_server, new_code)
+    answered = walk(page, lambda choices: choices.first if pick == "first" else choices.last)
+    _, item, answers = submission_answers(live_app, code)
+    if follow_up == "asked":
+        assert answers[item][0] is not None
+        assert answered == len(answers)
+    else:
+        assert answers[item] == follow_up
+        assert answered == len(answers) - 1
