@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
 from survey import config as settings
@@ -80,7 +80,7 @@ def _derive_settings(app: Flask) -> None:
 def _register_extensions(app: Flask) -> None:
     from survey import accounts, i18n
     from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
-    from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from survey.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from survey.pseudonyms import format_code
     from survey.web.labels import label
 
@@ -100,6 +100,21 @@ def _register_extensions(app: Flask) -> None:
     login_manager.login_view = "admin.login"
     login_manager.login_message = i18n.lazy_text("Please sign in to see that page.")
     limiter.init_app(app)
+    # Stylesheet, script and pictures travel compressed (brotli or gzip). Pages and JSON do
+    # not: they hold the CSRF token next to what the visitor typed (BREACH).
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/css", "text/javascript", "image/svg+xml"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config["COMPRESS_REGISTER"] = False
+    compress.init_app(app)
+
+    @app.after_request
+    def _compress_text_files(response: Response) -> Response:
+        # Small files are read into memory first: Flask-Compress would otherwise compress the
+        # open file as a stream and never close it.
+        if response.mimetype in app.config["COMPRESS_MIMETYPES"] and response.direct_passthrough:
+            response.direct_passthrough = False
+            response.set_data(response.get_data())
+        return compress.after_request(response)
 
 
 def _favicon(app: Flask) -> str:

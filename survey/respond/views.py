@@ -3,6 +3,7 @@ respond.js only enhances them (saving in the background, reading aloud, scanning
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 
 from flask import (
@@ -283,14 +284,26 @@ def show_section(submission: Submission, index: int) -> str | Response:
     views = [_question_view(path, q, _choice_of(path.answer_to(q))) for q in path.section(question)]
     steps = {q.index for q in path.section(question) if q.item.show_if is None}
     in_section = sum(flow.has_answer(path.questions[i], path.given) for i in steps)
-    return render_template(
+    html = render_template(
         "respond/section.html",
         submission=submission,
         views=views,
         index=index,
-        form=ChoiceForm(formdata=None),
+        form=None,
         answered_outside=path.progress(question).answered - in_section,
     )
+    return _compressed(html)
+
+
+def _compressed(html: str) -> Response:
+    """Return HTML gzip-compressed when the browser takes it. Only for HTML that holds no
+    secret (no form token), so that compression cannot reveal one (BREACH)."""
+    response = Response(html, mimetype="text/html")
+    response.vary.add("Accept-Encoding")
+    if "gzip" in request.accept_encodings:
+        response.set_data(gzip.compress(response.get_data(), compresslevel=6))
+        response.content_encoding = "gzip"
+    return response
 
 
 def _heading_audio(question: Question, language: str, wording: str) -> str | None:

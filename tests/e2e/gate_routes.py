@@ -33,18 +33,23 @@ RESPONDENT_ROLES = (STAFF, *CHILD_ROLES)
 EXCLUDED = {
     # CSS, JavaScript and images: not pages. Every page that loads them is checked.
     "static": "static files (CSS, JavaScript, images) are not pages",
-    # Atkinson Hyperlegible .ttf files, loaded by base.css on every page.
+    # Atkinson Hyperlegible (WOFF2, or .ttf for older browsers), loaded by base.css.
     "main.get_font": "font files are not pages",
     # An item's recorded speech (an audio file), played by the question page.
     "respond.get_audio": "recorded audio files are not pages",
     # The recordings `survey instruments audio` makes, played by the question page.
     "respond.get_recording": "recorded audio files are not pages",
+    # The rest of a question's section, which respond.js shows in the question page's place:
+    # each is the question page's own form (respond/_question.html), checked on that page.
+    "respond.show_section": "a fragment of the question page, checked as the question page",
 }
 
 #: Templates that are no page of the app (every other template must be seen by the gate).
 NOT_PAGES = {
     # Written into the export bundle as a file; the app never serves it.
     "instruments/codebook.html": "the codebook is a file in the export bundle",
+    # Forms of the question page, fetched by respond.js (see EXCLUDED).
+    "respond/section.html": "a fragment of the question page, checked as the question page",
 }
 
 

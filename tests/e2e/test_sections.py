@@ -104,3 +104,37 @@ def test_branching_in_the_page_agrees_with_the_server(
     else:
         assert answers[item] == follow_up
         assert answered == len(answers) - 1
+
+
+def test_a_childs_first_question_page_transfers_under_60_kb_cold(
+    page, browser, live_server, new_code
+):
+    # A child's tablet that has never seen the app: every file of the first question page,
+    # as it travels (compressed where it is), counted with its headers.
+    code = new_code()  # 6-9, faces: the pictures count too
+    enter_code(page, live_server, code)
+    set_up(page, extra=())
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/respond/q/0")
+    cold = browser.new_context(storage_state=page.context.storage_state())
+    tablet = cold.new_page()
+    requests: list = []
+    tablet.on("requestfinished", lambda request: requests.append(request))
+    tablet.goto(f"{live_server}/respond/q/0")
+    tablet.wait_for_load_state("networkidle")
+    tablet_html = tablet.content()
+    sizes = {
+        request.url.split(live_server)[1]: sum(request.sizes()[part] for part in PARTS)
+        for request in requests
+    }
+    section = tablet.request.get(f"{live_server}/respond/section/0").text()
+    cold.close()
+    assert 'name="csrf_token"' in tablet_html and 'name="csrf_token"' not in section
+    assert "/fonts/AtkinsonHyperlegible-Regular.woff2" in sizes
+    assert not any(url.endswith(".ttf") for url in sizes)
+
+    assert sum(sizes.values()) < 60_000, sizes
+
+
+#: What comes down to the tablet: headers and (compressed) bodies.
+PARTS = ("responseHeadersSize", "responseBodySize")

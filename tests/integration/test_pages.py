@@ -1,9 +1,17 @@
 """The start page, the language switcher, error pages and the headers every response carries."""
 
+import io
 import logging
 from html.parser import HTMLParser
+from pathlib import Path
 
+import brotli
 import pytest
+import yaml
+from babel.messages.pofile import read_po
+from fontTools.ttLib import TTFont
+
+import survey
 
 PAGES = ["/", "/no-such-page"]
 
@@ -125,11 +133,54 @@ def test_fonts_are_served_from_our_origin_and_cached(client):
         assert "immutable" in response.headers["Cache-Control"]
     assert client.get("/fonts/../__init__.py").status_code == 404
     assert client.get("/fonts/missing.ttf").status_code == 404
+    assert client.get("/fonts/missing.woff2").status_code == 404
+    assert client.get("/fonts/AtkinsonHyperlegible-Regular.otf").status_code == 404
+
+
+@pytest.mark.parametrize("weight", ["Regular", "Bold"])
+def test_web_fonts_are_small_woff2_files_with_every_character_the_texts_use(client, weight):
+    with client.get(f"/fonts/AtkinsonHyperlegible-{weight}.woff2") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "font/woff2"
+        assert "immutable" in response.headers["Cache-Control"]
+        data = response.data
+    assert data[:4] == b"wOF2"
+    assert len(data) < 11_000  # the whole TrueType file is 54-55 KB
+    covered = set(TTFont(io.BytesIO(data)).getBestCmap())
+    used = {ord(char) for char in "".join(page_texts()) if char == " " or not char.isspace()}
+    assert used - covered == set()
+    assert {ord(char) for char in "æøåÆØÅé–“”…"} <= covered
+
+
+def page_texts() -> list[str]:
+    """Every text a page can show: the catalogues' messages and every questionnaire's words."""
+    package = Path(survey.__file__).parent
+    texts = []
+    for language in ("da", "en"):
+        catalogue = package / "translations" / language / "LC_MESSAGES" / "messages.po"
+        with catalogue.open("rb") as file:
+            catalog = read_po(file)
+        texts += [message.string or str(message.id) for message in catalog if message.id]
+    for path in (package / "instruments").glob("*.yaml"):
+        texts += strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return [text if isinstance(text, str) else " ".join(text) for text in texts]
+
+
+def strings(data: object) -> list[str]:
+    """Return every string in a YAML document (its comments are no page's text)."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [text for key, value in data.items() for text in strings(key) + strings(value)]
+    if isinstance(data, list):
+        return [text for value in data for text in strings(value)]
+    return []
 
 
 def test_stylesheet_refers_only_to_our_fonts(client):
     with client.get("/static/css/base.css") as response:
         css = response.get_data(as_text=True)
+    assert 'url("/fonts/AtkinsonHyperlegible-Regular.woff2") format("woff2")' in css
     assert 'url("/fonts/AtkinsonHyperlegible-Regular.ttf")' in css
     assert "http" not in css
 
@@ -157,3 +208,22 @@ def test_unexpected_error_shows_a_generic_page_and_logs_no_request_data(make_app
     assert "Traceback" not in html
     assert "RuntimeError" in caplog.text
     assert secret not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/css/base.css", "/static/js/respond.js", "/static/img/choices/face_1.svg"]
+)
+def test_stylesheet_script_and_pictures_travel_compressed(client, path):
+    original = (Path(survey.__file__).parent / path.removeprefix("/")).read_bytes()
+    with client.get(path, headers={"Accept-Encoding": "gzip, br"}) as packed:
+        assert packed.headers["Content-Encoding"] == "br"
+        assert brotli.decompress(packed.data) == original
+        assert len(packed.data) * 2 < len(original)
+    with client.get(path) as plain:
+        assert "Content-Encoding" not in plain.headers
+
+
+def test_pages_travel_uncompressed_so_no_token_can_leak_through_compression(client):
+    response = client.get("/respond/", headers={"Accept-Encoding": "gzip, br"})
+    assert response.mimetype == "text/html"
+    assert "Content-Encoding" not in response.headers

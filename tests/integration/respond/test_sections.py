@@ -3,6 +3,7 @@ server still decides which questions may be shown (issue #18)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import lxml.html
@@ -97,3 +98,14 @@ def test_no_section_without_a_live_session_or_for_a_question_that_does_not_exist
     assert client.get("/respond/section/0").headers["Location"] == "/respond/"
     client, _ = child_client("teen")
     assert client.get("/respond/section/999").status_code == 404
+
+
+def test_a_section_travels_compressed_when_the_browser_takes_it(child_client):
+    client, _ = child_client("teen")
+    packed = client.get("/respond/section/0", headers={"Accept-Encoding": "br, gzip"})
+    plain = client.get("/respond/section/0", headers={"Accept-Encoding": "identity"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) * 3 < len(plain.data)
