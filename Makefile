@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format translations messages test-tools mutation clean
+.PHONY: run test lint format translations messages test-tools mutation bench bench-quick clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,17 @@ mutation: translations $(BIN)/.installed-test
 	$(BIN)/python bench/mutation_survivors.py > bench/results/mutation-survivors.md
 	cat bench/results/mutation-totals.md
 	tail -n 1 bench/results/mutation-survivors.md
+
+# Answers per second under gunicorn on SQLite and PostgreSQL (TEST_DATABASE_URL, else the
+# local server), side by side with a bare upsert app; SQL statements and CPU per request.
+# Not part of `make test`: timings need the machine to themselves. bench-quick: under 2 min.
+bench: translations $(BIN)/.installed-test
+	$(BIN)/python bench/respond_requests.py
+	$(BIN)/python bench/load.py
+
+bench-quick: translations $(BIN)/.installed-test
+	$(BIN)/python bench/respond_requests.py
+	$(BIN)/python bench/load.py --quick
 
 messages: $(BIN)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_text --no-location --sort-output --project survey \

@@ -1,8 +1,10 @@
-"""SQL statements and CPU time per respondent request (issue #17): a child's question GET and
-answer POST, a staff page GET and POST, on SQLite, counted with an SQLAlchemy event listener.
+"""SQL statements and CPU time per respondent request (issues #17, #18): a child's question
+GET and answer POST (without JavaScript), section GET and background save (with it), a staff
+page GET and POST, on SQLite, counted with an SQLAlchemy event listener.
 
-A child (13-18) answers every question of the shipped instruments of an open round through
-the test client, as a browser without JavaScript does; a member of staff answers every page.
+Two children (13-18) answer every question of the shipped instruments of an open round through
+the test client, one as a browser without JavaScript does, one as respond.js does; a member of
+staff answers every page.
 Prints a Markdown table of statements and CPU milliseconds (process time, median over the
 requests of each kind).
 
@@ -78,6 +80,9 @@ def field(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
             "child": register_participants(site, Group.CHILD, 1, age_band=AgeBand.AGE_13_18)[
                 0
             ].code,
+            "child_js": register_participants(site, Group.CHILD, 1, age_band=AgeBand.AGE_13_18)[
+                0
+            ].code,
             "staff": register_participants(site, Group.STAFF, 1)[0].code,
         }
         db.session.commit()
@@ -108,6 +113,32 @@ def child(app, meter: Meter, code: str) -> int:  # type: ignore[no-untyped-def]
     return answered
 
 
+def child_with_javascript(app, meter: Meter, code: str) -> int:  # type: ignore[no-untyped-def]
+    """Answer every question as a browser with JavaScript does: a page and its section per
+    section, then one background save per answer; return how many were answered."""
+    client = app.test_client()
+    client.post("/respond/", data={"code": code})
+    client.post("/respond/setup", data=SETUP)
+    location = client.post("/respond/assent", data={"answer": "start"}).headers["Location"]
+    answered = 0
+    while "/respond/q/" in location:
+        page = client.get(location)
+        if page.status_code == 303:  # the look-away screen before the private questions
+            location = client.post(page.headers["Location"]).headers["Location"]
+            continue
+        index = int(location.rsplit("/", 1)[1])
+        section = meter.request("section GET", client.get, f"/respond/section/{index}")
+        in_section = {int(found) for found in re.findall(r'data-index="(\d+)"', section.text)}
+        while index in in_section:
+            body = {"index": index, "choice": "2", "seq": 1}
+            saved = meter.request("answer JSON", client.post, "/respond/answer", json=body)
+            answered += 1
+            location = saved.get_json()["next"]
+            following = location.rsplit("/", 1)[1]
+            index = int(following) if following.isdigit() else -1
+    return answered
+
+
 def staff(app, meter: Meter, code: str) -> int:  # type: ignore[no-untyped-def]
     """Answer every staff page; return how many pages."""
     client = app.test_client()
@@ -132,8 +163,12 @@ def main() -> None:
         with app.app_context():
             sa.event.listen(db.engine, "before_cursor_execute", meter.count)
         questions = child(app, meter, codes["child"])
+        saves = child_with_javascript(app, meter, codes["child_js"])
         pages = staff(app, meter, codes["staff"])
-    print(f"A child answered {questions} questions; a member of staff {pages} pages (SQLite).\n")
+    print(
+        f"A child answered {questions} questions without JavaScript and {saves} with it; "
+        f"a member of staff {pages} pages (SQLite).\n"
+    )
     print("| request | n | SQL statements (median, max) | CPU ms (median) |")
     print("|---|---|---|---|")
     for kind, samples in meter.samples.items():

@@ -281,16 +281,16 @@ def show_section(submission: Submission, index: int) -> str | Response:
         run_start is not None and not state.private_acknowledged(run_start)
     ):
         return redirect(url_for("respond.show_question", index=index), code=303)
-    views = [_question_view(path, q, _choice_of(path.answer_to(q))) for q in path.section(question)]
-    steps = {q.index for q in path.section(question) if q.item.show_if is None}
-    in_section = sum(flow.has_answer(path.questions[i], path.given) for i in steps)
+    section = path.section(question)
+    # The progress counts the questions everyone is asked; the page counts this section's.
+    answered_here = sum(q.item.show_if is None and flow.has_answer(q, path.given) for q in section)
     html = render_template(
         "respond/section.html",
         submission=submission,
-        views=views,
+        views=[_question_view(path, q, _choice_of(path.answer_to(q))) for q in section],
         index=index,
         form=None,
-        answered_outside=path.progress(question).answered - in_section,
+        answered_outside=path.progress(question).answered - answered_here,
     )
     return _compressed(html)
 
