@@ -139,6 +139,33 @@ class RespondentPath:
             end += 1
         return self.questions[start : end + 1]
 
+    def condition(self, question: Question) -> dict | None:
+        """Return the question's condition as respond.js works it out: the earlier items, the
+        codes that ask the question (or any choice above each item's lowest), and the answers
+        to those items outside the question's section (the page holds the others)."""
+        condition = question.item.show_if
+        if condition is None:
+            return None
+        key = question.instrument.key
+        in_section = {q.item.id for q in self.section(question)}
+        asked = {q.item.id: q for q in self.questions if q.instrument.key == key}
+        known = {}
+        for item_id in condition.items:
+            if item_id not in in_section:
+                answer = self.given.get((key, item_id))
+                known[item_id] = answer.value if answer else None
+        return {
+            "items": list(condition.items),
+            "codes": list(condition.codes),
+            "above_lowest": condition.above_lowest,
+            "lowest": {
+                item_id: flow.scale_for(self.submission, asked[item_id]).codes[0]
+                for item_id in condition.items
+                if item_id in asked
+            },
+            "known": known,
+        }
+
     def page(self, number: int) -> list[Question]:
         """Return the questions of staff page ``number`` (one instrument per page)."""
         key = self.instruments[number].key

@@ -237,35 +237,7 @@ def _question_view(path: RespondentPath, question: Question, chosen: str | None)
         "position": progress.position,
         "total": progress.total,
         "answered": progress.answered,
-        "show_if": _show_if(path, question),
-    }
-
-
-def _show_if(path: RespondentPath, question: Question) -> dict | None:
-    """Return the question's condition as respond.js evaluates it: the earlier items, the codes
-    that show it (or any choice above each item's lowest), and the answers to items outside the
-    question's section (the page holds the others)."""
-    condition = question.item.show_if
-    if condition is None:
-        return None
-    section = {q.item.id for q in path.section(question)}
-    earlier = {q.item.id: q for q in path.questions if q.instrument.key == question.instrument.key}
-    lowest = {
-        item_id: flow.scale_for(path.submission, earlier[item_id]).codes[0]
-        for item_id in condition.items
-        if item_id in earlier
-    }
-    known = {}
-    for item_id in condition.items:
-        if item_id not in section:
-            answer = path.given.get((question.instrument.key, item_id))
-            known[item_id] = answer.value if answer else None
-    return {
-        "items": list(condition.items),
-        "codes": list(condition.codes),
-        "above_lowest": condition.above_lowest,
-        "lowest": lowest,
-        "known": known,
+        "show_if": path.condition(question),
     }
 
 

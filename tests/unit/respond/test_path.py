@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from survey.enums import AgeBand, Group, MissingCode
+from survey.enums import AgeBand, Group, MissingCode, RoundStatus
 from survey.instruments.model import Condition, Instrument, Item, Point, Scale
 from survey.models import Answer, Participant, Round, Study, Submission
 from survey.respond.flow import RespondError
@@ -187,3 +187,79 @@ def test_a_section_is_one_questionnaires_run_beside_the_adult_or_in_private():
         ["p1", "p2"],
         ["o2"],
     ]
+
+
+def test_a_section_of_a_path_with_one_questionnaire_is_the_whole_path():
+    path = RespondentPath(submission(Group.STAFF), [STAFF_A], {})
+    assert [[q.item.id for q in path.section(q)] for q in path.questions] == [["a1", "a2"]] * 2
+
+
+def test_a_follow_ups_condition_carries_the_answers_outside_its_section():
+    # p3 (private) follows q2 (beside the adult): the page of p3 has no q2 to look at.
+    follow_up = item("p3", private=True, show_if=Condition("q2", codes=(2,), others=("p1",)))
+    child = replace(CHILD, items=(*CHILD.items, follow_up))
+    given = {("child", "q2"): Answer(instrument_key="child", item_id="q2", value=2)}
+    path = RespondentPath(submission(), [child], given)
+    p3 = next(q for q in path.questions if q.item.id == "p3")
+    assert path.condition(p3) == {
+        "items": ["q2", "p1"],
+        "codes": [2],
+        "above_lowest": False,
+        "lowest": {"q2": 1, "p1": 1},
+        "known": {"q2": 2},  # p1 is in p3's section: the page knows its answer
+    }
+    assert RespondentPath(submission(), [child], {}).condition(p3)["known"] == {"q2": None}
+    assert path.condition(path.questions[0]) is None
+
+
+@pytest.fixture
+def saving(monkeypatch):
+    """Saves that reach no database: the upsert answers as told, the answers read are these."""
+    outcome = {"stored": True, "read": {}}
+    monkeypatch.setattr("survey.respond.flow.upsert_answer", lambda *_args: outcome["stored"])
+    monkeypatch.setattr("survey.respond.flow.answers", lambda _submission: outcome["read"])
+    return outcome
+
+
+def open_child_path() -> RespondentPath:
+    """A child's path in an open round, with no answers read so far."""
+    path = child_path()
+    path.submission.round.status = RoundStatus.OPEN
+    return path
+
+
+def test_a_save_keeps_the_answers_read_so_far_up_to_date(saving):
+    path = open_child_path()
+    q1, q1a, q2 = path.questions[:3]
+    assert not path.is_shown(q1a)
+    assert path.save(q1, "2", seq=5) is True
+    assert path.is_shown(q1a)  # without reading the answers again
+    stored = path.answer_to(q1)
+    assert (stored.instrument_key, stored.instrument_version, stored.item_id) == ("child", 1, "q1")
+    assert (stored.scale, stored.value, stored.missing_code) == ("yes_no", 2, None)
+    path.save(q2, "dont_know", seq=6)
+    assert (path.answer_to(q2).value, path.answer_to(q2).missing_code) == (
+        None,
+        MissingCode.DONT_KNOW,
+    )
+
+
+def test_moving_on_marks_a_follow_up_not_asked_in_the_answers_read(saving):
+    path = open_child_path()
+    path.save(path.questions[0], "1", seq=5)
+    assert path.advance(0) == 2
+    skipped = path.answer_to(path.questions[1])
+    assert (skipped.item_id, skipped.value, skipped.missing_code) == (
+        "q1a",
+        None,
+        MissingCode.NOT_SHOWN,
+    )
+
+
+def test_after_a_save_a_newer_answer_beat_the_answers_are_read_again(saving):
+    path = open_child_path()
+    saving["stored"] = False
+    newer = Answer(instrument_key="child", item_id="q1", scale="yes_no", value=1)
+    saving["read"] = {("child", "q1"): newer}
+    assert path.save(path.questions[0], "2", seq=5) is False
+    assert path.answer_to(path.questions[0]) is newer
