@@ -1,7 +1,9 @@
 """Print the totals of the last `make mutation` run per module, as Markdown.
 
 Reads mutmut's result files (``mutants/**/*.py.meta``): per mutant its exit code, which mutmut
-maps to killed, survived, timeout, no tests and so on. Killed share = killed / (all checked).
+maps to killed, survived, timeout, no tests and so on. Killed share = killed / (all checked);
+detected share = (killed + timeout) / (all checked): a timeout is a mutant whose tests ran past
+the limit, a loop that no longer ends.
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ def main() -> int:
     if not rows:
         print("No results: run `make mutation` first.", file=sys.stderr)
         return 1
-    print("| module | mutants | killed | survived | timeout | no tests | not checked | killed % |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| module | mutants | killed | survived | timeout | no tests | not checked "
+        "| killed % | detected % |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     overall: Counter = Counter()
     for module, counts in rows.items():
         overall += counts
@@ -44,10 +49,12 @@ def main() -> int:
 
 def _row(name: str, counts: Counter) -> str:
     checked = sum(n for status, n in counts.items() if status != "not checked")
-    share = f"{100 * counts['killed'] / checked:.1f}" if checked else "–"
+    killed = f"{100 * counts['killed'] / checked:.1f}" if checked else "–"
+    detected = f"{100 * (counts['killed'] + counts['timeout']) / checked:.1f}" if checked else "–"
     return (
         f"| {name} | {sum(counts.values())} | {counts['killed']} | {counts['survived']} | "
-        f"{counts['timeout']} | {counts['no tests']} | {counts['not checked']} | {share} |"
+        f"{counts['timeout']} | {counts['no tests']} | {counts['not checked']} | {killed} "
+        f"| {detected} |"
     )
 
 
