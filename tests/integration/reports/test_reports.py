@@ -24,6 +24,7 @@ from survey.models import (
 from survey.reports.build import build_all_sites_report, build_site_report
 from survey.reports.pdf import render_all_sites_report, render_site_report
 from tests.conftest import missing
+from tests.factories import make_participant, make_submission
 from tests.integration.conftest import COORDINATOR, EVALUATOR
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -692,3 +693,29 @@ def test_an_item_is_shown_from_exactly_min_cell_answers_and_hidden_below(app):
         d for d in build_site_report(ask, rounds[1], "da", DAY).items if d.item.id == "sw_01"
     ]
     assert (spread.n, spread.hidden) == (5, True)
+
+
+@pytest.mark.parametrize("status", [SubmissionStatus.IN_PROGRESS, SubmissionStatus.DECLINED])
+def test_only_completed_questionnaires_count_in_a_report(app, status):
+    # Six staff at each site answered everything with 3 (Ask) or 5 (Birken) in round 2; a
+    # seventh at Ask stopped half-way with 1 everywhere: no score or spread may move.
+    plan = {("Ask", 0): (6, 4), ("Birken", 0): (6, 2), ("Ask", 1): (6, 3), ("Birken", 1): (6, 5)}
+    _study, ask, _birken, rounds = two_site_study(app, plan)
+    unfinished = make_submission(make_participant(ask, Group.STAFF).participant, rounds[1], status)
+    for number in range(1, 9):
+        unfinished.answers.append(
+            Answer(
+                instrument_key="staff_wellbeing",
+                instrument_version=1,
+                item_id=f"sw_0{number}",
+                scale="degree5",
+                value=1,
+            )
+        )
+    db.session.commit()
+    report = build_site_report(ask, rounds[1], "da", DAY)
+    wellbeing = [f for f in report.scores if f.instrument.key == "staff_wellbeing"]
+    assert {f.site_n for f in wellbeing} == {6}
+    assert {f.site.mean for f in wellbeing} == {3.0}  # reversed statements: 6 - 3 = 3
+    spread = next(d for d in report.items if d.item.id == "sw_01")
+    assert (spread.n, spread.shares) == (6, [0.0, 0.0, 1.0, 0.0, 0.0])
