@@ -270,7 +270,7 @@ def show_section(submission: Submission, index: int) -> str | Response:
 def _compressed(html: str) -> Response:
     """Return HTML gzip-compressed when the browser takes it. Only for HTML that holds no
     secret (no form token), so that compression cannot reveal one (BREACH)."""
-    response = Response(html)
+    response = Response(html, mimetype="text/html")
     response.vary.add("Accept-Encoding")
     if "gzip" in request.accept_encodings:
         response.set_data(gzip.compress(response.get_data(), compresslevel=6))

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     screenshot,
     sign_in,
 )
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 CODE = re.compile(rf"[{CODE_ALPHABET}]{{5}}-[{CODE_ALPHABET}]{{5}}")
@@ -131,7 +132,7 @@ def test_admin_pages_work_by_keyboard_and_in_english(page, live_server, axe):
     page.get_by_label("E-mail address").focus()
     page.keyboard.type(E2E_ADMIN)
     page.keyboard.press("Tab")
-    page.keyboard.type("browser test password")
+    page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Studies")

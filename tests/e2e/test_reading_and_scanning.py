@@ -90,7 +90,7 @@ def test_switch_scanning_reaches_every_control_and_says_the_lit_one(page, live_s
     page.keyboard.press("Enter")  # "Start" is lit first
     expect(page.locator(".choice.is-scanned")).to_have_count(1)
     page.keyboard.press("Enter")  # the first question: "Nej", lit first
-    expect(page.locator("#back-link")).to_be_visible()
+    expect(page.locator(".back-link")).to_be_visible()
     expect(page.locator(".is-scanned .choice__label")).to_have_text("Nej")
     lit = []
     for _press in range(12):  # the last press lights "Ja, lidt" again
