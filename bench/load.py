@@ -79,7 +79,7 @@ class Server:
             "--bind",
             f"127.0.0.1:{self.port}",
             "--log-level",
-            "warning",
+            "critical",
             target,
         ]
         self.process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True)
@@ -523,7 +523,7 @@ def main() -> None:
     if arguments.quick:
         levels, seconds, repeats = [10, 50], 5.0, 1
     else:
-        levels, seconds, repeats = [1, 10, 50, 100], 20.0, 3
+        levels, seconds, repeats = [1, 10, 50, 100], 15.0, 3
     codes_needed = int(sum(levels) * repeats * 2 * (1 + seconds / 4))
     rows: list[dict] = []
     began = time.time()
