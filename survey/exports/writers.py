@@ -11,16 +11,18 @@ from array import array
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-import pyreadstat
 from marshmallow import Schema, fields
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from survey.exports.dataset import ANSWER_COLUMNS, Variable
 from survey.instruments.model import MISSING_LABELS, MISSING_VALUES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# numpy, pandas, pyreadstat and openpyxl are imported where a file is written: together they
+# take about 0.4 s to import, which every worker would otherwise pay when it starts.
 
 #: A spreadsheet treats a cell starting with one of these as a formula (CWE-1236).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -141,6 +143,9 @@ def _frame(
     datetime64 column of a unit other than nanoseconds (pandas 3 infers seconds) came out as
     1970-01-01.
     """
+    import numpy as np
+    import pandas as pd
+
     numbers = {name: array("d") for name in (*(v.name for v in variables), "scale_steps")}
     texts: dict[str, list[object]] = {c: [] for c in columns if c not in numbers}
     nan = float("nan")
@@ -185,6 +190,8 @@ def write_stats_file(
 
     Missing codes are user-missing -1, -2, -3 in SPSS and extended missing .a, .b, .c in Stata.
     """
+    import pyreadstat
+
     frame = _frame(columns, rows, variables)
     labels = {v.name: value_labels(v, language) for v in variables if v.scale is not None}
     if kind == "sav":
@@ -230,6 +237,8 @@ def write_xlsx(
     Text is stored as text: a cell that would start a formula is typed as a string, so the
     spreadsheet shows it and never runs it, and nothing is prefixed.
     """
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("data")
     data.append([_xlsx_cell(data, column) for column in columns])
@@ -255,6 +264,8 @@ def write_xlsx(
 
 def _xlsx_cell(sheet: object, value: object) -> object:
     if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]
         cell.data_type = "s"
         return cell
