@@ -292,6 +292,20 @@ def test_item_distributions_count_each_answer_as_what_it_means(app, demo):
     assert kinds == {"common", "five-point"}
 
 
+def wellbeing_answers(value):
+    """Return one staff member's answers to all 8 wellbeing statements, each ``value``."""
+    return [
+        Answer(
+            instrument_key="staff_wellbeing",
+            instrument_version=1,
+            item_id=f"sw_0{number}",
+            scale="degree5",
+            value=value,
+        )
+        for number in range(1, 9)
+    ]
+
+
 def two_site_study(app, plan=None):
     """Ask has 3 staff answers in round 1 (hidden), Birken 6 (hidden to protect Ask); both 6 in
     round 2. Every staff member answers every wellbeing statement with the site's value, so
@@ -341,16 +355,7 @@ def two_site_study(app, plan=None):
                 status=SubmissionStatus.COMPLETED,
                 completed_at=datetime(2026, 3, 1, tzinfo=UTC),
             )
-            for number in range(1, 9):
-                submission.answers.append(
-                    Answer(
-                        instrument_key="staff_wellbeing",
-                        instrument_version=1,
-                        item_id=f"sw_0{number}",
-                        scale="degree5",
-                        value=value,
-                    )
-                )
+            submission.answers += wellbeing_answers(value)
             db.session.add(submission)
     db.session.commit()
     return study, ask, birken, rounds
@@ -702,16 +707,7 @@ def test_only_completed_questionnaires_count_in_a_report(app, status):
     plan = {("Ask", 0): (6, 4), ("Birken", 0): (6, 2), ("Ask", 1): (6, 3), ("Birken", 1): (6, 5)}
     _study, ask, _birken, rounds = two_site_study(app, plan)
     unfinished = make_submission(make_participant(ask, Group.STAFF).participant, rounds[1], status)
-    for number in range(1, 9):
-        unfinished.answers.append(
-            Answer(
-                instrument_key="staff_wellbeing",
-                instrument_version=1,
-                item_id=f"sw_0{number}",
-                scale="degree5",
-                value=1,
-            )
-        )
+    unfinished.answers += wellbeing_answers(1)
     db.session.commit()
     report = build_site_report(ask, rounds[1], "da", DAY)
     wellbeing = [f for f in report.scores if f.instrument.key == "staff_wellbeing"]
