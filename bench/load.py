@@ -129,23 +129,15 @@ def prepare(url: str, env: dict[str, str], codes: int) -> list[str]:
     subprocess.run([str(BIN / "survey"), "init-db"], env=env, cwd=ROOT, check=True)
     script = f"""
 import json, sys
+sys.path.insert(0, "bench")
+from respond_requests import open_site
 from survey import create_app
-from survey.demo_answers import assign_instruments
 from survey.extensions import db
-from survey.instruments import get_registry
-from survey.models import AgeBand, Group, Round, Site, Study
+from survey.models import AgeBand, Group
 from survey.participants import register_participants
 app = create_app()
 with app.app_context():
-    study = Study(slug="bench", name="Bench")
-    site = Site(name="Lyngbo")
-    study.sites.append(site)
-    round_ = Round(name="baseline")
-    study.rounds.append(round_)
-    db.session.add(study)
-    db.session.flush()
-    assign_instruments(round_, get_registry())
-    round_.open()
+    site = open_site(None)
     issued = register_participants(site, Group.CHILD, {codes}, age_band=AgeBand.AGE_13_18)
     db.session.commit()
     json.dump([entry.code for entry in issued], sys.stdout)

@@ -63,19 +63,26 @@ class Meter:
         return response
 
 
+def open_site(versions: dict[str, int] | None) -> Site:
+    """Add a study with one site and an open round of the given questionnaire versions (None:
+    the newest); return the site. Inside an app context; the caller commits."""
+    study = Study(slug="bench", name="Bench")
+    site = Site(name="Lyngbo")
+    study.sites.append(site)
+    round_ = Round(name="baseline")
+    study.rounds.append(round_)
+    db.session.add(study)
+    db.session.flush()
+    assign_instruments(round_, get_registry(), versions)
+    round_.open()
+    return site
+
+
 def field(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Create an open round with the first shipped versions; return a child's and staff code."""
     with app.app_context():
         db.create_all()
-        study = Study(slug="bench", name="Bench")
-        site = Site(name="Lyngbo")
-        study.sites.append(site)
-        round_ = Round(name="baseline")
-        study.rounds.append(round_)
-        db.session.add(study)
-        db.session.flush()
-        assign_instruments(round_, get_registry(), FIRST_VERSIONS)
-        round_.open()
+        site = open_site(FIRST_VERSIONS)
         codes = {
             "child": register_participants(site, Group.CHILD, 1, age_band=AgeBand.AGE_13_18)[
                 0
