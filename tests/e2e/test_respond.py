@@ -34,8 +34,9 @@ def set_up(page: Page, axe=None, **choices: str) -> None:
     expect(page.locator("h1")).to_have_text("Vil du svare på nogle spørgsmål?")
 
 
-def answer_by_mouse(page: Page, axe=None, shots: str | None = None) -> int:
-    """Click the middle face on every question until the end page; return questions answered."""
+def answer_by_mouse(page: Page, axe=None, shots: str | None = None, pick=None) -> int:
+    """Click the middle face (or ``pick(choices)``) on every question until the end page, a
+    moment after each question appears; return the questions answered."""
     answered = 0
     while True:
         heading = page.locator("h1").inner_text()
@@ -52,7 +53,8 @@ def answer_by_mouse(page: Page, axe=None, shots: str | None = None) -> int:
             assert_accessible(axe, page)
         if shots and answered == 0:
             screenshot(page, shots)
-        choices.nth(choices.count() // 2).click()
+        page.wait_for_load_state("networkidle")  # as a child takes a moment to read
+        (pick(choices) if pick else choices.nth(choices.count() // 2)).click()
         page.get_by_role("button", name="Næste").click()
         answered += 1
         expect(page.locator("h1")).not_to_have_text(heading)

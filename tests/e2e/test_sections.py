@@ -10,7 +10,7 @@ from survey.extensions import db
 from survey.models import AgeBand, Answer, Layout, Participant, Submission
 from survey.pseudonyms import code_hash
 from survey.respond.path import RespondentPath
-from tests.e2e.test_respond import enter_code, set_up
+from tests.e2e.test_respond import answer_by_mouse, enter_code, set_up
 
 pytestmark = pytest.mark.e2e
 
@@ -38,25 +38,6 @@ def submission_answers(live_app, code: str) -> tuple[int, str, dict[str, tuple]]
         return sections, follow_up, answers
 
 
-def walk(page: Page, pick) -> int:
-    """Answer every question with ``pick(choices)``; return how many were answered."""
-    answered = 0
-    while True:
-        heading = page.locator("h1").inner_text()
-        if heading == "Nu svarer barnet alene":
-            page.get_by_role("button", name="Fortsæt").click()
-            continue
-        if heading == "Tak, fordi du svarede!":
-            return answered
-        choices = page.locator(".choices:not(.choices--missing) .choice")
-        expect(choices.first).to_be_visible()
-        page.wait_for_load_state("networkidle")  # as a child takes a moment to read
-        pick(choices).click()
-        page.get_by_role("button", name="Næste").click()
-        answered += 1
-        expect(page.locator("h1")).not_to_have_text(heading)
-
-
 def start(page: Page, live_server: str, new_code, requests: list | None = None) -> str:
     """Start a teenager; from the first question on, collect the requests the page makes."""
     code = new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD)
@@ -75,7 +56,7 @@ def test_each_following_answer_is_one_small_save_and_each_section_one_load(
 ):
     requests: list = []
     code = start(page, live_server, new_code, requests)
-    answered = walk(page, lambda choices: choices.nth(choices.count() // 2))
+    answered = answer_by_mouse(page)
     sections, _, answers = submission_answers(live_app, code)
     saves = [r for r in requests if r.url.endswith("/respond/answer")]
     loads = [r for r in requests if "/respond/q/" in r.url or "/respond/section/" in r.url]
@@ -96,7 +77,9 @@ def test_branching_in_the_page_agrees_with_the_server(
     # The follow-up (did an adult talk with you about it) is asked after any choice above the
     # lowest to any of the situations before it.
     code = start(page, live_server, new_code)
-    answered = walk(page, lambda choices: choices.first if pick == "first" else choices.last)
+    answered = answer_by_mouse(
+        page, pick=lambda choices: choices.first if pick == "first" else choices.last
+    )
     _, item, answers = submission_answers(live_app, code)
     if follow_up == "asked":
         assert answers[item][0] is not None
