@@ -31,7 +31,7 @@ from survey.instruments.problems import Problem
 #: The folder, next to the instrument files, that holds the recordings and their manifest.
 AUDIO_FOLDER = "audio"
 MANIFEST = "manifest.json"
-#: The question page's missing choices (respond/question.html): read aloud like answer labels.
+#: The question page's missing choices (respond/_question.html): read aloud like answer labels.
 SPOKEN_MESSAGES = ("I don't know", "I don't want to answer")
 #: Files the command names itself: language, a hash of the exact text, ".mp3". Only these are
 #: ever overwritten (``--force``) or deleted; a human recording gets a name of its own.
