@@ -49,7 +49,7 @@ def set_language() -> BaseResponse:
 @bp.get("/fonts/<path:filename>")
 def get_font(filename: str) -> Response:
     """Serve Atkinson Hyperlegible from the installed font package: as WOFF2 with the
-    characters the pages use (about 15 KB), or the whole TrueType file for older browsers."""
+    characters the pages use (about 9 KB), or the whole TrueType file for older browsers."""
     if filename.endswith(".woff2"):
         try:
             response = Response(web_font(filename), mimetype="font/woff2")
