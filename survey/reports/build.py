@@ -337,15 +337,13 @@ def _change(
     return change(before, after)
 
 
-def build_site_report(
-    site: Site, round_: Round, language: str = "da", generated_on: date | None = None
-) -> SiteReport:
+def build_site_report(site: Site, round_: Round, language: str, generated_on: date) -> SiteReport:
     """Collect a site's figures for a round, with suppression applied."""
     return build_site_reports(round_, [site], language, generated_on)[0]
 
 
 def build_site_reports(
-    round_: Round, sites: list[Site], language: str = "da", generated_on: date | None = None
+    round_: Round, sites: list[Site], language: str, generated_on: date
 ) -> list[SiteReport]:
     """Collect the figures of several sites for a round; shared figures are computed once."""
     k = current_app.config["MIN_CELL"]
@@ -368,7 +366,7 @@ def build_site_reports(
             round=round_,
             previous_round=earlier_round,
             language=language,
-            generated_on=generated_on or date.today(),
+            generated_on=generated_on,
             min_cell=k,
             response=counts[site.id],
         )
@@ -481,9 +479,7 @@ def _rows(
     return rows
 
 
-def build_all_sites_report(
-    round_: Round, language: str = "da", generated_on: date | None = None
-) -> AllSitesReport:
+def build_all_sites_report(round_: Round, language: str, generated_on: date) -> AllSitesReport:
     """Collect every site's figures for a round, and the children's by assistance mode and
     by age band."""
     k = current_app.config["MIN_CELL"]
@@ -494,7 +490,7 @@ def build_all_sites_report(
         study=round_.study,
         round=round_,
         language=language,
-        generated_on=generated_on or date.today(),
+        generated_on=generated_on,
         min_cell=k,
         response=[(site, counts[site.id]) for site in sites],
     )
@@ -514,11 +510,11 @@ def build_all_sites_report(
             values = per_site.get(key, {})
             everyone = [value for site_values in values.values() for value in site_values]
             bounds = report_range(instrument, score)
-            children = instrument.respondent is Group.CHILD
+            # Only children answer with an assistance mode and have an age band.
             modes = {mode: mode for mode in per_mode.get(key, {}) if mode is not None}
-            bands = {band: band for band in per_band.get(key, {}) if band is not None}
-            youngest_first = dict(
-                sorted(bands.items(), key=lambda entry: int(entry[0].split("-")[0]))
+            bands = sorted(
+                (band for band in per_band.get(key, {}) if band is not None),
+                key=lambda band: int(band.split("-")[0]),
             )
             rows = partial(
                 _rows, hidden=hidden.get(key, frozenset()), k=k, bounds=bounds, score=score
@@ -534,14 +530,12 @@ def build_all_sites_report(
                     total=rows({ALL: ""}, {ALL: everyone}, lambda _all: (ALL, round_.id))[0],
                     by_assistance=rows(
                         modes, per_mode.get(key, {}), lambda mode: (MODE, mode, round_.id)
-                    )
-                    if children
-                    else [],
+                    ),
                     by_age_band=rows(
-                        youngest_first, per_band.get(key, {}), lambda band: (BAND, band, round_.id)
-                    )
-                    if children
-                    else [],
+                        {band: band for band in bands},
+                        per_band.get(key, {}),
+                        lambda band: (BAND, band, round_.id),
+                    ),
                     higher_is=score.higher_is,
                     method=score.method,
                 )

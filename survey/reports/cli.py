@@ -55,7 +55,7 @@ def reports_command(
             f"The round {round_name!r} is {round_.status.value}: its reports would change. "
             "Close it first, or pass --draft for pages marked as a draft."
         )
-    day: date | None = made_on.date() if made_on else None
+    day = made_on.date() if made_on else date.today()
     out.mkdir(parents=True, exist_ok=True)
     for report in build_site_reports(round_, sites, language, day):
         path = out / report_filename(report.site)

@@ -165,7 +165,7 @@ def test_pspp_reads_the_two_version_study(both, tmp_path):
 def test_reports_compare_only_what_both_rounds_measured(both):
     study, follow_up = both
     site = study.sites[0]
-    report = build_site_report(site, db.session.get(Round, follow_up.id))
+    report = build_site_report(site, db.session.get(Round, follow_up.id), "da", date(2026, 11, 23))
     by_id = {(s.instrument.key, s.score_id): s for s in report.scores}
     assert ("child_wellbeing", "wellbeing") not in by_id  # a v1 score: not in this round
     core = by_id[("child_wellbeing", "wellbeing_core")]
@@ -184,11 +184,13 @@ def test_the_pdf_says_what_the_last_round_did_not_ask(both):
     from flask_babel import force_locale
 
     from survey.reports.pdf import render_site_report
-    from tests.integration.reports.test_reports import pdf_text
+    from tests.integration.reports.studies import pdf_text
 
     study, follow_up = both
     with force_locale("da"):
-        report = build_site_report(study.sites[0], db.session.get(Round, follow_up.id), "da")
+        report = build_site_report(
+            study.sites[0], db.session.get(Round, follow_up.id), "da", date(2026, 11, 23)
+        )
         text = " ".join(pdf_text(render_site_report(report))[0].split())
     assert "Trivsel (kerne) (skala 1–5, højere er bedre)" in text
     assert "Magt: andel med mindst én gang (procent, højere er værre)" in text

@@ -22,7 +22,7 @@ from survey.models import (
 )
 from tests.conftest import missing
 from tests.integration.conftest import COORDINATOR, EVALUATOR
-from tests.integration.reports.test_reports import support_mean
+from tests.integration.reports.studies import support_mean
 
 #: A score or a change with one decimal, as the Danish report writes it: 3,4 or +0,5.
 DANISH_DECIMAL = re.compile(r"[+-]?\d+,\d")
@@ -201,7 +201,7 @@ def test_a_suppressed_figure_is_neither_shown_nor_recoverable(sign_in, demo_staf
 
 
 def test_change_of_the_same_people_reads_as_in_the_pdf(app, sign_in, demo_staff):
-    from tests.integration.reports.test_reports import two_site_study
+    from tests.integration.reports.studies import two_site_study
 
     plan = {("Ask", 0): (6, 2), ("Birken", 0): (6, 4), ("Ask", 1): (6, 3), ("Birken", 1): (6, 4)}
     _study, ask, _birken, rounds = two_site_study(app, plan)

@@ -4,7 +4,7 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -26,6 +26,13 @@ from survey.reports.pdf import render_all_sites_report, render_site_report
 from tests.conftest import missing
 from tests.factories import make_participant, make_submission
 from tests.integration.conftest import COORDINATOR, EVALUATOR
+from tests.integration.reports.studies import (
+    children_study,
+    pdf_text,
+    support_mean,
+    two_site_study,
+    wellbeing_answers,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 DAY = date(2026, 11, 23)
@@ -33,33 +40,6 @@ DAY = date(2026, 11, 23)
 
 def baseline(study):
     return next(r for r in study.rounds if r.name == "baseline")
-
-
-def pdf_text(content: bytes) -> tuple[str, dict, object]:
-    with pdfplumber.open(io.BytesIO(content)) as pdf:
-        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-        return text, pdf.metadata, pdf.doc.catalog.get("Lang")
-
-
-def support_mean(site, round_):
-    """The staff support score (mean of sw_04 and sw_05, both required), computed by hand."""
-    per_person: dict[int, list[int]] = {}
-    rows = db.session.execute(
-        sa.select(Submission.id, Answer.item_id, Answer.value)
-        .join(Answer)
-        .join(Participant)
-        .where(
-            Submission.round_id == round_.id,
-            Submission.status == SubmissionStatus.COMPLETED,
-            Participant.site_id == site.id,
-            Answer.item_id.in_(["sw_04", "sw_05"]),
-            Answer.value.is_not(None),
-        )
-    )
-    for submission_id, _item, value in rows:
-        per_person.setdefault(submission_id, []).append(value)
-    scores = [sum(values) / 2 for values in per_person.values() if len(values) == 2]
-    return sum(scores) / len(scores), len(scores)
 
 
 def test_site_report_numbers_match_an_independent_calculation(app, demo):
@@ -292,75 +272,6 @@ def test_item_distributions_count_each_answer_as_what_it_means(app, demo):
     assert kinds == {"common", "five-point"}
 
 
-def wellbeing_answers(value):
-    """Return one staff member's answers to all 8 wellbeing statements, each ``value``."""
-    return [
-        Answer(
-            instrument_key="staff_wellbeing",
-            instrument_version=1,
-            item_id=f"sw_0{number}",
-            scale="degree5",
-            value=value,
-        )
-        for number in range(1, 9)
-    ]
-
-
-def two_site_study(app, plan=None):
-    """Ask has 3 staff answers in round 1 (hidden), Birken 6 (hidden to protect Ask); both 6 in
-    round 2. Every staff member answers every wellbeing statement with the site's value, so
-    Birken's round-1 scores are 2.5 (wellbeing at work: two statements are reversed) and 2.0
-    (support)."""
-    from survey.demo_answers import FIRST_VERSIONS, assign_instruments
-    from survey.instruments import get_registry
-    from survey.models import Round, Site, Study
-    from survey.participants import register_participants
-
-    study = Study(slug="small", name="Lille studie")
-    ask, birken = Site(name="Ask"), Site(name="Birken")
-    study.sites += [ask, birken]
-    rounds = [Round(name="r1", status=RoundStatus.CLOSED), Round(name="r2")]
-    rounds[1].status = RoundStatus.CLOSED
-    study.rounds += rounds
-    db.session.add(study)
-    db.session.flush()
-    for round_ in rounds:
-        assign_instruments(round_, get_registry(), FIRST_VERSIONS)
-    plan = {
-        (site, index): size_and_value
-        for (name, index), size_and_value in (
-            plan
-            or {
-                ("Ask", 0): (3, 4),
-                ("Birken", 0): (6, 2),
-                ("Ask", 1): (6, 3),
-                ("Birken", 1): (6, 5),
-            }
-        ).items()
-        for site in (ask, birken)
-        if site.name == name
-    }
-    people = {site: [] for site in (ask, birken)}
-    for site in (ask, birken):
-        register_participants(site, Group.STAFF, 6)
-        db.session.flush()
-        people[site] = db.session.scalars(
-            sa.select(Participant).where(Participant.site_id == site.id)
-        ).all()
-    for (site, index), (n, value) in plan.items():
-        for person in people[site][:n]:
-            submission = Submission(
-                participant=person,
-                round=rounds[index],
-                status=SubmissionStatus.COMPLETED,
-                completed_at=datetime(2026, 3, 1, tzinfo=UTC),
-            )
-            submission.answers += wellbeing_answers(value)
-            db.session.add(submission)
-    db.session.commit()
-    return study, ask, birken, rounds
-
-
 def test_a_site_hidden_to_protect_another_stays_hidden_in_the_next_round(app):
     _study, _ask, birken, rounds = two_site_study(app)
     first, _m, _l = pdf_text(render_site_report(build_site_report(birken, rounds[0], "da", DAY)))
@@ -554,48 +465,14 @@ def test_names_with_markup_and_emoji_print_as_text_without_boxes(app, demo):
     assert "Studie <1> &" in text
     assert "🌳" not in text and "🌟" not in text and "\ufffd" not in text
     assert "🌳" not in metadata["Title"] and "Hus & Æble <Lys>" in metadata["Title"]
-    everyone, _m, _l = pdf_text(render_all_sites_report(build_all_sites_report(baseline(demo))))
+    everyone, _m, _l = pdf_text(
+        render_all_sites_report(build_all_sites_report(baseline(demo), "da", DAY))
+    )
     assert "Hus & Æble <Lys>" in everyone and "🌳" not in everyone
     assert report_filename(site) == f"{site.id}_Hus-Aeble-Lys.pdf"
 
 
 ROW = re.compile(r"^(.+?) (?:\d+ )?\d+,\d \(", re.M)
-
-
-def children_study(app, plan):
-    """Sites with children answering the demo questionnaires: {site: (n, mode, age band)}."""
-    import random
-
-    from survey.demo_answers import FIRST_VERSIONS, _add_submission, assign_instruments
-    from survey.instruments import get_registry
-    from survey.models import Round, Site, Study
-    from survey.participants import register_participants
-
-    study = Study(slug="children", name="Børnestudie")
-    round_ = Round(name="r1", status=RoundStatus.CLOSED)
-    study.rounds.append(round_)
-    db.session.add(study)
-    db.session.flush()
-    assign_instruments(round_, get_registry(), FIRST_VERSIONS)
-    cells = {}
-    rng = random.Random(7)  # noqa: S311  (made-up answers)
-    for name, (n, mode, band) in plan.items():
-        site = Site(name=name)
-        study.sites.append(site)
-        db.session.flush()
-        register_participants(site, Group.CHILD, n, age_band=band)
-        db.session.flush()
-        for person in db.session.scalars(
-            sa.select(Participant).where(Participant.site_id == site.id)
-        ):
-            _add_submission(
-                round_, person, SubmissionStatus.COMPLETED, rng, rng.gauss(0, 1), get_registry()
-            )
-            db.session.flush()
-            person.submissions[0].assistance_mode = mode
-        cells[name] = (name, mode.value, band.value)
-    db.session.commit()
-    return study, round_, cells
 
 
 def test_groupings_by_how_and_age_never_give_a_small_site_away(app):
