@@ -165,12 +165,16 @@ def test_a_code_opened_twice_at_once_keeps_one_submission_and_the_rest_of_the_wo
     db.session.commit()
     participant.label = "kept"  # work in the same transaction, not yet flushed
     # The second tab looked before the first tab's insert was committed: it saw nothing.
-    looked = iter([None])
+    looked = []
     real_scalar = db.session.scalar
-    monkeypatch.setattr(
-        db.session, "scalar", lambda query: next(looked, None) or real_scalar(query)
-    )
+
+    def first_look_misses(query):
+        looked.append(query)
+        return None if len(looked) == 1 else real_scalar(query)
+
+    monkeypatch.setattr(db.session, "scalar", first_look_misses)
     second = flow.start(participant, field.round)
+    assert len(looked) == 1  # its insert clashed with the first tab's, and it read that back
     assert second.id == first.id
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 1
