@@ -2,10 +2,12 @@
 
 import csv
 import io
+import itertools
 import json
 import re
 import zipfile
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -80,6 +82,12 @@ def test_long_csv_matches_the_database(app, demo):
     assert got == expected.as_given(app, demo, round_)
     assert {row["missing"] for row in rows} >= set(expected.MISSING)
     assert all(row["started_on"] and "T" not in row["started_on"] for row in rows)
+    # Each submission's answers by questionnaire, then item (not by item name alone: staff
+    # competence's sk_ items sort before situations_staff's ss_ ones).
+    by_submission = itertools.groupby(answered, key=itemgetter("research_id", "round"))
+    for _submission, given in by_submission:
+        order = [(row["instrument"], row["item"]) for row in given]
+        assert order == sorted(order)
     # The row count the download and the audit log state: every answer, and one row for each
     # submission without any (the declined ones here).
     export = build_export(Filters(demo, round_), "csv-long", actor_user_id=None)
