@@ -38,22 +38,9 @@ REASONS: tuple[tuple[str, str], ...] = (
         "picks a mutant; `test_every_admin_route_declares_its_roles` checks the roles",
     ),
     (
-        r"state\.x_private_acknowledged__|state\.x_acknowledge_private__",
-        "equivalent: the `{}`/`[]` defaults only matter without a respondent session, which "
-        "`needs_submission` never lets through (`begin` always writes `private_ok`)",
-    ),
-    (
-        r"state\.x_end__mutmut_5$",
-        "equivalent: with a submission given, the cookie's copy is the same submission",
-    ),
-    (
-        r"state\.x_current__",
-        "equivalent: `begin` always writes `nonce` and `seen`, so their defaults never act; "
-        "the session is permanent and saved on every request, so `modified` is redundant",
-    ),
-    (
-        r"state\.x_begin__mutmut_[23]$",
-        "equivalent: `token_urlsafe()` defaults to 32 bytes; 33 bytes is as unguessable and fits",
+        r"state\.x_current__.*",
+        "equivalent if it is `end(None)`: `end` then finds the same submission from the live "
+        "cookie",
     ),
     (
         r"flow\.x_default_steps__",

@@ -34,7 +34,7 @@ def begin(submission: Submission) -> None:
     """Start a fresh session for the submission (nothing of an earlier session survives, here
     or on another device); the caller's transaction is committed here."""
     session.clear()
-    submission.session_nonce = secrets.token_urlsafe(32)
+    submission.session_nonce = secrets.token_urlsafe()  # 32 random bytes
     db.session.commit()
     session[KEY] = {
         "id": str(submission.id),
@@ -51,12 +51,10 @@ def end(submission: Submission | None = None) -> None:
     """End the respondent's session (pause, idle time-out, or the end), here and in any copy
     of the cookie; the change is committed here."""
     data = session.pop(KEY, None)
-    if submission is None and isinstance(data, dict):
-        stored = _stored(data)
+    if submission is None:
         # A stale copy of the cookie must not end the session that replaced it.
-        if stored is not None and stored.session_nonce == data.get("nonce"):
-            submission = stored
-    if submission is not None and submission.session_nonce is not None:
+        submission = _live(data)
+    if submission is not None:
         submission.session_nonce = None
         db.session.commit()
 
@@ -78,40 +76,41 @@ def _stored(data: dict[str, Any]) -> Submission | None:
     return db.session.scalars(query).unique().one_or_none()
 
 
+def _live(data: Any) -> Submission | None:
+    """Return the submission a respondent cookie (as ``begin`` wrote it; it is signed) is
+    for, while its session lasts and the cookie is its latest copy; else None."""
+    submission = _stored(data) if isinstance(data, dict) else None
+    if submission is None or submission.session_nonce is None:
+        return None
+    return submission if hmac.compare_digest(data["nonce"], submission.session_nonce) else None
+
+
 def current() -> Submission | None:
     """Return the submission this browser answers, or None when the session ended or expired."""
     data = session.get(KEY)
-    if not isinstance(data, dict):
-        return None
-    submission = _stored(data)
-    live = (
-        submission is not None
-        and submission.session_nonce is not None
-        and hmac.compare_digest(str(data.get("nonce", "")), submission.session_nonce)
-    )
-    if not live:
+    submission = _live(data)
+    if submission is None:
         session.pop(KEY, None)  # someone else's session now, or none: leave it alone
         return None
-    idle = time.time() - float(data.get("seen", 0)) > current_app.config["IDLE_PAUSE_SECONDS"]
-    if idle or not submission.participant.is_active:  # type: ignore[union-attr]
+    idle = time.time() - data["seen"] > current_app.config["IDLE_PAUSE_SECONDS"]
+    if idle or not submission.participant.is_active:
         end(submission)
         return None
-    data["seen"] = time.time()
-    session.modified = True
+    session[KEY] = {**data, "seen": time.time()}
     return submission
 
 
 def private_acknowledged(run_start: int) -> bool:
-    """Tell whether the adult has stepped aside for the private questions starting here."""
-    return run_start in session.get(KEY, {}).get("private_ok", [])
+    """Tell whether the adult has stepped aside for the private questions starting here (only
+    with a live respondent session)."""
+    return run_start in session[KEY]["private_ok"]
 
 
 def acknowledge_private(run_start: int) -> None:
     """Remember that the adult stepped aside for the private questions starting here."""
-    data = session.get(KEY)
-    if data is not None and run_start not in data["private_ok"]:
-        data["private_ok"].append(run_start)
-        session.modified = True
+    data = session[KEY]
+    if run_start not in data["private_ok"]:
+        session[KEY] = {**data, "private_ok": [*data["private_ok"], run_start]}
 
 
 def needs_submission(view: Any) -> Any:
