@@ -47,11 +47,17 @@ TEXT = {
         "values": "værdier",
         "scores": "Skalascorer",
         "score_line": (
-            "{method} af {items}; mindst {share} besvaret; interval {low}–{high}; {direction}"
+            "{method} af {items}{extra}; mindst {share} besvaret; interval {low}–{high}; "
+            "{direction}"
         ),
         "mean": "gennemsnit",
         "percent": " %",
         "sum": "sum (forholdsmæssigt opregnet)",
+        "any": "mindst én hændelse (1, hvis et svar er over laveste svarmulighed, ellers 0)",
+        "count": "anslået antal hændelser (svarenes erklærede antal lagt sammen, "
+        "forholdsmæssigt opregnet)",
+        "per": ", pr. antallet i `{per}`",
+        "times": ", ganget med {times}",
         "better": "højere er bedre",
         "worse": "højere er værre",
         "harmonised": (
@@ -95,11 +101,15 @@ TEXT = {
         "label": "label",
         "values": "values",
         "scores": "Scale scores",
-        "score_line": "{method} of {items}; at least {share} answered; range {low}–{high}; "
-        "{direction}",
+        "score_line": "{method} of {items}{extra}; at least {share} answered; range "
+        "{low}–{high}; {direction}",
         "mean": "mean",
         "percent": "%",
         "sum": "sum (prorated)",
+        "any": "at least one event (1 if an answer is above its lowest choice, else 0)",
+        "count": "estimated number of events (the answers' declared counts added, prorated)",
+        "per": ", per the count in `{per}`",
+        "times": ", times {times}",
         "better": "higher is better",
         "worse": "higher is worse",
         "harmonised": (
@@ -242,9 +252,13 @@ def render(variables: list[Variable], language: str = "da") -> str:
         for variable in (v for v in own if v.score is not None):
             score = variable.score
             low, high = score_range(instrument, score)
+            extra = text["per"].format(per=score.per) if score.per else ""
+            if score.times != 1:
+                extra += text["times"].format(times=f"{score.times:g}")
             detail = text["score_line"].format(
                 method=text[score.method],
                 items=", ".join(f"`{item}`" for item in score.items),
+                extra=extra,
                 share=f"{score.min_answered * 100:.0f}{text['percent']}",
                 low=f"{low:g}",
                 high=f"{high:g}",

@@ -16,9 +16,11 @@ import pyreadstat
 import pytest
 import sqlalchemy as sa
 
+from survey.demo_answers import fill_round
 from survey.exports.dataset import Filters, participant_count
 from survey.exports.service import ExportError, build_export
 from survey.extensions import db
+from survey.instruments import get_registry
 from survey.models import AgeBand, Answer, AuditEvent, Group, Participant, Round, Submission
 from survey.participants import register_participants
 from survey.pseudonyms import research_id
@@ -423,6 +425,20 @@ def test_every_export_is_audited(app, demo):
     assert all(
         event.details["round"] == "baseline" and event.details["rows"] > 0 for event in events
     )
+
+
+def test_the_second_versions_export_in_every_format(app, demo):
+    # The demo's follow-up asks the second versions: shares with an event and rates per shift.
+    follow_up = next(r for r in demo.rounds if r.name == "follow-up")
+    fill_round(follow_up, [p for site in demo.sites for p in site.participants], get_registry())
+    db.session.commit()
+    for export_format in EVERY_FORMAT:
+        export = build_export(Filters(demo, follow_up), export_format, actor_user_id=None)
+        assert export.rows > 0, export_format
+        if export.path:
+            Path(export.path).unlink()
+    text = export_text(Filters(demo, follow_up), "codebook")
+    assert "- `ss_situations_any` — Voldsomme situationer: andel med mindst én: mindst én" in text
 
 
 def test_export_page_downloads_with_no_store_and_a_named_file(sign_in, demo_staff, demo):
