@@ -179,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--baseline", type=Path, help="a checkout of earlier code to compare")
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=FORMATS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as folder:
         database = Path(folder) / "bench.db"
@@ -194,23 +195,26 @@ def main() -> None:
             + (" with a baseline checkout, measured alternately in one run." if known else "."),
             "",
             "| format | seconds | answers/s | peak RSS (MB) | file (MB) | baseline s | baseline "
-            "RSS (MB) | baseline file (MB) |",
-            "|---|---|---|---|---|---|---|---|",
+            "RSS (MB) | baseline file (MB) | same bytes |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
-        for export_format in FORMATS:
+        for export_format in args.formats:
             runs = {"this": ROOT}
             if export_format in known:
                 runs["baseline"] = args.baseline.resolve()
             cells: list[str] = []
+            digests = set()
             for name, code in runs.items():
                 out = Path(folder) / f"{name}.{export_format}"
                 seconds, peak = measure(database, export_format, out, code)
                 size = out.stat().st_size / 1e6
+                digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
                 print(f"{name} {export_format}: {seconds:.1f} s, peak {peak:.0f} MB, {size:.1f} MB")
                 cells += [f"{seconds:.1f}", f"{peak:.0f}", f"{size:.1f}"]
                 if name == "this":
                     cells.insert(1, f"{total / seconds:,.0f}")
             cells += ["–"] * (7 - len(cells))
+            cells.append(("yes" if len(digests) == 1 else "no") if len(runs) > 1 else "–")
             lines.append(f"| {export_format} | " + " | ".join(cells) + " |")
     (ROOT / "bench" / "results" / "export-memory.md").write_text(
         "\n".join(lines) + "\n", encoding="utf-8"

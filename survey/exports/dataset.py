@@ -271,33 +271,51 @@ def _cells(instrument: Instrument, item: Item, answer: Any) -> Cells:
     return meaning, tuple(wide)
 
 
-def long_rows(filters: Filters, registry: Registry) -> Iterator[dict[str, object]]:
-    """Return the rows of the long export: one per answer, one for a submission without any."""
+#: One row of the long export: the submission's columns, and one answer's values in the order
+#: of ANSWER_COLUMNS (all None for a submission without answers).
+LongRow = tuple[dict[str, object], tuple[object, ...]]
+
+
+def long_rows(filters: Filters, registry: Registry) -> Iterator[LongRow]:
+    """Return the rows of the long export: one per answer, one for a submission without any.
+
+    A submission's rows share its columns' dict, and equal answers share one tuple, so a writer
+    can turn each into text once: an export holds millions of answers of a few thousand kinds.
+    """
     return _long_rows(submissions(filters), filters.instrument, registry)
 
 
 def _long_rows(
     records: Iterator[Record], instrument: str | None, registry: Registry
-) -> Iterator[dict[str, object]]:
-    empty = dict.fromkeys(ANSWER_COLUMNS)
-    cells = AnswerCells(lambda ref: registry.get(*ref))
+) -> Iterator[LongRow]:
+    empty = (None,) * len(ANSWER_COLUMNS)
+    known: dict[tuple, tuple[object, ...]] = {}
     for record in records:
         matching = [a for a in record.answers if instrument in (None, a.instrument_key)]
         if not matching:
-            yield {**record.fields, **empty}
+            yield record.fields, empty
         for answer in matching:
-            meaning, _wide = cells(answer)  # type: ignore[misc]
-            yield {
-                **record.fields,
-                "instrument": answer.instrument_key,
-                "version": answer.instrument_version,
-                "item": answer.item_id,
-                "scale": answer.scale,
-                "value": export_value(answer),
-                "missing": answer.missing_code.value if answer.missing_code else None,
-                "harmonised": meaning.reference,
-                "common": meaning.common,
-            }
+            key = answer[1:]  # every column of ANSWER_FIELDS but the submission's id
+            values = known.get(key)
+            if values is None:
+                values = known[key] = _answer_values(registry, answer)
+            yield record.fields, values
+
+
+def _answer_values(registry: Registry, answer: Any) -> tuple[object, ...]:
+    """Return one answer's values in the order of ANSWER_COLUMNS."""
+    instrument = registry.get(answer.instrument_key, answer.instrument_version)
+    meaning = answer_meaning(instrument, instrument.item(answer.item_id), answer)
+    return (
+        answer.instrument_key,
+        answer.instrument_version,
+        answer.item_id,
+        answer.scale,
+        export_value(answer),
+        answer.missing_code.value if answer.missing_code else None,
+        meaning.reference,
+        meaning.common,
+    )
 
 
 class Kind(StrEnum):

@@ -17,7 +17,6 @@ from flask_babel.speaklater import LazyString
 from survey import audit
 from survey.exports import codebook, writers
 from survey.exports.dataset import (
-    LONG_COLUMNS,
     PARTICIPATION_COLUMNS,
     SUBMISSION_COLUMNS,
     Filters,
@@ -181,7 +180,7 @@ def _write_bundle(job: Job, path: Path) -> int:
         zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
     ):
         for name, chunks in (
-            ("data-long.csv", writers.csv_chunks(LONG_COLUMNS, long_rows(filters, registry))),
+            ("data-long.csv", writers.long_csv_chunks(long_rows(filters, registry))),
             ("data-wide.csv", writers.csv_chunks(columns, wide_rows(filters, variables))),
             (
                 "participation.csv",
@@ -210,7 +209,7 @@ def _write_bundle(job: Job, path: Path) -> int:
 
 
 def _csv_long(job: Job) -> Streamed:
-    rows = writers.csv_chunks(LONG_COLUMNS, long_rows(job.filters, job.registry))
+    rows = writers.long_csv_chunks(long_rows(job.filters, job.registry))
     return long_row_count(job.filters), rows
 
 

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from marshmallow import Schema, fields
 
-from survey.exports.dataset import ANSWER_COLUMNS, Variable
+from survey.exports.dataset import (
+    ANSWER_COLUMNS,
+    LONG_COLUMNS,
+    SUBMISSION_COLUMNS,
+    LongRow,
+    Variable,
+)
 from survey.instruments.model import MISSING_LABELS, MISSING_VALUES
 
 if TYPE_CHECKING:
@@ -71,6 +77,37 @@ def csv_chunks(columns: Iterable[str], rows: Iterable[dict[str, object]]) -> Ite
     yield buffer.getvalue()
 
 
+def long_csv_chunks(rows: Iterable[LongRow]) -> Iterator[str]:
+    """Yield the long export as CSV (like ``csv_chunks`` over LONG_COLUMNS), a few rows at a
+    time: each submission's columns and each kind of answer are turned into text once."""
+    buffer = io.StringIO()
+    # The line end is also what the writer quotes a field for (a carriage return in a name).
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells: Iterable[object], end: str) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(map(_cell, cells))
+        return buffer.getvalue()[:-2] + end
+
+    submission_values = operator.itemgetter(*SUBMISSION_COLUMNS)
+    answers: dict[tuple[object, ...], str] = {}
+    fields: dict[str, object] | None = None
+    start = ""
+    lines = ["\ufeff" + line(LONG_COLUMNS, "\r\n")]
+    for submission, answer in rows:
+        if submission is not fields:
+            fields, start = submission, line(submission_values(submission), ",")
+        end = answers.get(answer)
+        if end is None:
+            end = answers[answer] = line(answer, "\r\n")
+        lines.append(start + end)
+        if len(lines) == 1000:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+
+
 class SubmissionSchema(Schema):
     """One submission in the JSON export; its answers follow as objects of ANSWER_COLUMNS
     (plain dicts: an export holds millions of answers)."""
@@ -91,27 +128,25 @@ class SubmissionSchema(Schema):
     status = fields.String()
 
 
-def json_chunks(meta: dict[str, object], long_rows: Iterable[dict[str, object]]) -> Iterator[str]:
+def json_chunks(meta: dict[str, object], long_rows: Iterable[LongRow]) -> Iterator[str]:
     """Yield a JSON document: the filters, then one object per submission with its answers.
 
     A long row without an item stands for a submission without answers (e.g. declined).
     """
     schema = SubmissionSchema()
     yield '{"export": ' + json.dumps(meta, ensure_ascii=False) + ', "submissions": ['
-    current: dict[str, object] | None = None
+    fields: dict[str, object] | None = None
+    current: dict[str, object] = {}
     separator = ""
-    for row in long_rows:
-        if current is None or (current["research_id"], current["round"]) != (
-            row["research_id"],
-            row["round"],
-        ):
-            if current is not None:
+    for submission, answer in long_rows:
+        if submission is not fields:
+            if fields is not None:
                 yield separator + json.dumps(current, ensure_ascii=False)
                 separator = ","
-            current = schema.dump(row) | {"answers": []}
-        if row["item"] is not None:
-            current["answers"].append({key: row[key] for key in ANSWER_COLUMNS})  # type: ignore[union-attr]
-    if current is not None:
+            fields, current = submission, schema.dump(submission) | {"answers": []}
+        if answer[0] is not None:
+            current["answers"].append(dict(zip(ANSWER_COLUMNS, answer, strict=True)))  # type: ignore[union-attr]
+    if fields is not None:
         yield separator + json.dumps(current, ensure_ascii=False)
     yield "]}"
 
