@@ -224,7 +224,7 @@ def main() -> None:
 def _formats(checkout: Path) -> set[str]:
     """Return the export formats the baseline checkout knows."""
     text = (checkout / "survey" / "exports" / "service.py").read_text(encoding="utf-8")
-    return {name for name in FORMATS if f'"{name}":' in text}
+    return {name for name in FORMATS if f'"{name}"' in text}
 
 
 if __name__ == "__main__":
