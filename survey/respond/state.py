@@ -67,7 +67,7 @@ _WITH_PATH = (
 )
 
 
-def _stored(data: dict[str, Any]) -> Submission | None:
+def _stored(data: Any) -> Submission | None:
     try:
         submission_id = uuid.UUID(data["id"])
     except (ValueError, KeyError, TypeError):
@@ -79,10 +79,12 @@ def _stored(data: dict[str, Any]) -> Submission | None:
 def _live(data: Any) -> Submission | None:
     """Return the submission a respondent cookie (as ``begin`` wrote it; it is signed) is
     for, while its session lasts and the cookie is its latest copy; else None."""
-    submission = _stored(data) if isinstance(data, dict) else None
+    submission = _stored(data)
     if submission is None or submission.session_nonce is None:
         return None
-    return submission if hmac.compare_digest(data["nonce"], submission.session_nonce) else None
+    nonce = data.get("nonce")  # a cookie from before nonces has none
+    live = isinstance(nonce, str) and hmac.compare_digest(nonce, submission.session_nonce)
+    return submission if live else None
 
 
 def current() -> Submission | None:

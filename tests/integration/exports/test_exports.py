@@ -86,10 +86,14 @@ def test_long_csv_matches_the_database(app, demo):
     assert all(row["started_on"] and "T" not in row["started_on"] for row in rows)
     # Each submission's answers by questionnaire, then item (not by item name alone: staff
     # competence's sk_ items sort before situations_staff's ss_ ones).
-    by_submission = itertools.groupby(answered, key=itemgetter("research_id", "round"))
-    for _submission, given in by_submission:
-        order = [(row["instrument"], row["item"]) for row in given]
-        assert order == sorted(order)
+    by_submission = [
+        [(row["instrument"], row["item"]) for row in given]
+        for _submission, given in itertools.groupby(
+            answered, key=itemgetter("research_id", "round")
+        )
+    ]
+    assert len(by_submission) == len({(row["research_id"], row["round"]) for row in answered})
+    assert all(order == sorted(order) for order in by_submission)
     # The row count the download and the audit log state: every answer, and one row for each
     # submission without any (the declined ones here).
     export = build_export(Filters(demo, round_), "csv-long", actor_user_id=None)
@@ -436,7 +440,10 @@ def test_the_second_versions_export_in_every_format(app, demo):
         export = build_export(Filters(demo, follow_up), export_format, actor_user_id=None)
         assert export.rows > 0, export_format
         if export.path:
+            assert Path(export.path).stat().st_size > 0, export_format
             Path(export.path).unlink()
+        else:  # a streamed format is written as it is read
+            assert "".join(export.chunks).strip(), export_format
     text = export_text(Filters(demo, follow_up), "codebook")
     assert "- `ss_situations_any` — Voldsomme situationer: andel med mindst én: mindst én" in text
 

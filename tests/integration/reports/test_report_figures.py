@@ -1,6 +1,7 @@
-"""The figures a report is built from, against an independent calculation (the t quantiles
-from a printed table): the comparison with all sites, intervals kept on the scale, shares with
-an event, figures withheld at exactly the threshold, and the children's rows by how and age."""
+"""The figures a report is built from: the comparison with all sites, intervals kept on the
+scale and shares with an event against an independent calculation (t quantiles from a printed
+table), figures withheld at exactly the threshold, and the children's rows by how and by age
+against the sites they add up to."""
 
 import math
 import statistics

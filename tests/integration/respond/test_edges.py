@@ -3,6 +3,7 @@ submission's starting layout and language, and resuming a finished path."""
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
@@ -125,6 +126,21 @@ def test_reading_aloud_goes_on_after_the_pause(child_client):
 def test_the_first_browser_forgets_a_session_taken_over_by_another(client, make_app, field):
     client.post("/respond/", data={"code": field.codes["staff"]})
     make_app().test_client().post("/respond/", data={"code": field.codes["staff"]})
+    assert client.get("/respond/staff/0").headers["Location"] == "/respond/"
+    with client.session_transaction() as cookie:
+        assert "respondent" not in cookie
+
+
+@pytest.mark.parametrize("nonce", [None, 7, "not-the-nonce"])
+def test_a_cookie_without_the_session_nonce_is_sent_to_the_code_page(client, field, nonce):
+    client.post("/respond/", data={"code": field.codes["staff"]})
+    with client.session_transaction() as cookie:
+        data = dict(cookie["respondent"])
+        if nonce is None:  # as written before sessions had nonces
+            del data["nonce"]
+        else:
+            data["nonce"] = nonce
+        cookie["respondent"] = data
     assert client.get("/respond/staff/0").headers["Location"] == "/respond/"
     with client.session_transaction() as cookie:
         assert "respondent" not in cookie
