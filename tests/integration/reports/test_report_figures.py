@@ -104,6 +104,13 @@ def test_a_share_with_an_event_changes_in_percentage_points(app):
     )
 
     assert (share.previous.mean, share.site.mean) == pytest.approx((100 * 2 / 6, 100 * 5 / 6))
+    # Wilson's 95 % interval for 5 of 6 (a t interval would reach past 100 %).
+    z, n, p = 1.959964, 6, 5 / 6
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert (share.site.low, share.site.high) == pytest.approx(
+        (100 * (centre - half), 100 * (centre + half)), abs=0.01
+    )
     differences = [100 * ((a > 1) - (b > 1)) for a, b in zip(after, before, strict=True)]
     assert (share.change.difference, share.change.margin) == pytest.approx(
         (50.0, margin(differences)), rel=1e-3
