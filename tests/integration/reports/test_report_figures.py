@@ -196,3 +196,5 @@ def test_answers_kept_under_another_version_are_not_counted(app):
     report = build_site_report(ask, rounds[1], "da", DAY)
     spread = next(d for d in report.items if d.item.id == "sw_01")
     assert (spread.n, spread.shares) == (5, [0.0, 0.0, 1.0, 0.0, 0.0])
+    # Nor in the scores: that person's wellbeing at work is the mean of the other 7 (all 3).
+    assert figure(report, "wellbeing").site.mean == 3.0

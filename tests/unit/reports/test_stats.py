@@ -38,7 +38,7 @@ def test_change_is_reliable_only_beyond_its_uncertainty():
 def test_t_quantiles_are_conservative_between_table_rows():
     assert t_quantile(35) == t_quantile(30)
     assert t_quantile(500) == pytest.approx(1.96)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^at least one degree of freedom is needed$"):
         t_quantile(0)
 
 
