@@ -196,7 +196,7 @@ def _stream(statement: sa.Select, key: str) -> Iterator[Record]:
             for text in (submission_id.hex, str(submission_id))
         }
         query = sa.select(*ANSWER_FIELDS).where(Answer.submission_id.in_(list(answers)))
-        # In the order of the unique index: the database sorts nothing.
+        # In the order of the unique index (SQLite then sorts nothing).
         ordered = query.order_by(Answer.submission_id, Answer.instrument_key, Answer.item_id)
         for answer in db.session.connection().execute(ordered).all():
             by_text[answer[0]].append(answer)
