@@ -6,30 +6,13 @@ import io
 from datetime import date
 
 from survey.exports.writers import long_csv_chunks
-
-SUBMISSION = (
-    "research_id",
-    "site",
-    "round",
-    "group",
-    "age_band",
-    "assistance_mode",
-    "layout",
-    "scale_steps",
-    "language",
-    "reference_period",
-    "whole_period",
-    "started_on",
-    "completed_on",
-    "status",
-)
-ANSWER = ("instrument", "version", "item", "scale", "value", "missing", "harmonised", "common")
+from tests.integration.exports.expected import LONG_COLUMNS, SUBMISSION_COLUMNS
 
 
 def submission(research_id: str, site: str) -> dict[str, object]:
     values = [research_id, site, "baseline", "child", "6-9", None, "faces", 3, "da"]
     values += ["autumn", None, date(2026, 3, 1), None, "in_progress"]
-    return dict(zip(SUBMISSION, values, strict=True))
+    return dict(zip(SUBMISSION_COLUMNS, values, strict=True))
 
 
 def test_every_row_reads_back_with_its_submission_and_answer_cells():
@@ -45,7 +28,7 @@ def test_every_row_reads_back_with_its_submission_and_answer_cells():
 
     assert text.startswith("\ufeff") and text.endswith("\r\n")
     read = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    assert read[0] == [*SUBMISSION, *ANSWER]
+    assert read[0] == LONG_COLUMNS
     expected_site = ['Ask, "the old house"\r\nby the sea'] * 2 + ["'\r1+1"] * 2 + ["Birken"]
     assert [row[1] for row in read[1:]] == expected_site
     assert read[1][:14] == [
