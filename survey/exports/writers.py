@@ -204,7 +204,7 @@ STATA_MISSING = {-1: "a", -2: "b", -3: "c"}
 
 
 def _sav_label(text: str) -> str:
-    return text.encode("utf-8")[:SAV_LABEL_BYTES].decode("utf-8", errors="ignore")
+    return text.encode()[:SAV_LABEL_BYTES].decode(errors="ignore")  # UTF-8
 
 
 def _measure(variable: Variable) -> str:
