@@ -265,38 +265,37 @@ def _figures(rounds: list[tuple[Round, Scored]], score_key: tuple[str, str]) -> 
     A cell is one person's score in one round: (round id, participant id).
     """
     batches: list[list[Figure]] = []
-    earlier: dict[int, tuple[int, float]] = {}
+    earlier: dict[int, int] = {}  # participant id: site id, in the round before
     for index, (round_, scored) in enumerate(rounds):
         groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
-        now: dict[int, tuple[int, float]] = {}
+        now: dict[int, int] = {}
         for person, scores in scored:
             if score_key not in scores:
                 continue
             cell = (round_.id, person.participant_id)
-            now[person.participant_id] = (person.site_id, scores[score_key])
+            now[person.participant_id] = person.site_id
             groups[(ALL,)].append(cell)
             groups[(SITE, person.site_id)].append(cell)
             if person.assistance_mode is not None:
                 groups[(MODE, person.assistance_mode.value)].append(cell)
-            if person.group is Group.CHILD and person.age_band is not None:
+            if person.age_band is not None:  # children only
                 groups[(BAND, person.age_band.value)].append(cell)
         order = {ALL: 3, SITE: 2, MODE: 1, BAND: 1}
         batch = [average((*key, round_.id), cells, order[key[0]]) for key, cells in groups.items()]
         if index:
             previous = rounds[index - 1][0].id
-            paired: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
-            for person_id, (site_id, _value) in now.items():
+            both: dict[int, list[int]] = defaultdict(list)  # site id: people in both rounds
+            for person_id, site_id in now.items():
                 if person_id in earlier:
-                    paired[site_id][(round_.id, person_id)] = 1.0
-                    paired[site_id][(previous, person_id)] = -1.0
+                    both[site_id].append(person_id)
             batch += [
                 Figure(
                     (PAIRED, site_id, round_.id),
-                    weights,
-                    len(weights) // 2,
+                    {(round_.id, p): 1.0 for p in people} | {(previous, p): -1.0 for p in people},
+                    len(people),
                     needs=((SITE, site_id, round_.id), (SITE, site_id, previous)),
                 )
-                for site_id, weights in paired.items()
+                for site_id, people in both.items()
             ]
         batches.append(batch)
         earlier = now
