@@ -30,6 +30,9 @@ Key = Hashable
 
 #: Beyond this many candidate groups of fewer than k people, assume the worst.
 MAX_SUBSETS = 20_000
+#: Below this a number is zero. Figures weigh cells by whole numbers, so what linear algebra
+#: leaves of a zero is some 1e-16; a rank relative to the largest value would count it.
+ZERO = 1e-9
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _classes(
 
 
 def _rank(matrix: np.ndarray) -> int:
-    return int(np.linalg.matrix_rank(matrix)) if matrix.size else 0
+    return int(np.linalg.matrix_rank(matrix, tol=ZERO))
 
 
 def _vanishing_on(matrix: np.ndarray, columns: list[int]) -> np.ndarray:
@@ -80,7 +83,7 @@ def _vanishing_on(matrix: np.ndarray, columns: list[int]) -> np.ndarray:
     if not columns:
         return np.eye(matrix.shape[0])
     _u, singular, vt = np.linalg.svd(matrix[:, columns].T)
-    return vt[int((singular > 1e-9).sum()) :]
+    return vt[int((singular > ZERO).sum()) :]
 
 
 def exposed(matrix: np.ndarray, people: list[frozenset[Hashable]], k: int) -> bool:
@@ -92,7 +95,7 @@ def exposed(matrix: np.ndarray, people: list[frozenset[Hashable]], k: int) -> bo
         return False
     # Combinations of the rows that vanish on every large class: they depend on small only.
     within = _vanishing_on(matrix, large) @ matrix[:, small]
-    support = [i for i in range(len(small)) if np.abs(within[:, i]).max(initial=0) > 1e-9]
+    support = [i for i in range(len(small)) if np.abs(within[:, i]).max(initial=0) > ZERO]
     total = _rank(within)
     if total == 0:
         return False

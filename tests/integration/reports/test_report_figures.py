@@ -132,15 +132,30 @@ def test_a_figure_withheld_at_exactly_the_threshold_says_it_protects_another(app
 
 
 def test_all_sites_withheld_at_exactly_the_threshold_says_it_protects_another(app):
-    # Four staff at each site in round 1; in round 2 only three of Birken's four answer. With
-    # a threshold of 3, Birken's (and so all sites') round 2 and the change of the same three
-    # people would give away the fourth person's round-1 answer.
-    plan = {("Ask", 0): (4, 2), ("Birken", 0): (4, 4), ("Birken", 1): (3, 4)}
+    # Round 1: three staff at Birken. Round 2: the same three, and one at Ask. With a threshold
+    # of 3, all sites (4 people) less Birken's three would be Ask's one person. Birken's
+    # average cannot go instead: its first round and the same people's change give it.
+    plan = {("Birken", 0): (3, 2), ("Ask", 1): (1, 5), ("Birken", 1): (3, 4)}
     _study, _ask, birken, rounds = two_site_study(app, plan)
     app.config["MIN_CELL"] = 3
     support = figure(build_site_report(birken, rounds[1], "da", DAY), "support")
-    assert (support.site, support.site_n, support.site_complement) == (None, 3, True)
+    assert (support.site.n, support.site.mean, support.change.paired_n) == (3, 4.0, 3)
     assert (support.all_sites, support.all_sites_complement) == (None, True)
+
+
+def test_only_the_change_goes_when_the_change_alone_gives_a_person_away(app):
+    # Four staff at each site in round 1; in round 2 only three of Birken's four answer. With
+    # a threshold of 3, Birken's first round less the change of the same three people would
+    # be the fourth person's answer; withholding the change is enough. (A rounding error of
+    # 1e-16 counted as a combination once, and Birken's and all sites' averages went too.)
+    plan = {("Ask", 0): (4, 2), ("Birken", 0): (4, 4), ("Birken", 1): (3, 5)}
+    _study, _ask, birken, rounds = two_site_study(app, plan)
+    app.config["MIN_CELL"] = 3
+    support = figure(build_site_report(birken, rounds[1], "da", DAY), "support")
+    assert (support.site.n, support.site.mean, support.all_sites.n) == (3, 5.0, 3)
+    assert (support.previous.n, support.previous.mean) == (4, 4.0)
+    assert support.change.paired_n is None  # between the two rounds' groups, not paired
+    assert support.change.difference == 1.0
 
 
 def test_children_by_how_and_by_age_add_up_to_their_sites(app):

@@ -217,3 +217,37 @@ def test_a_search_too_large_to_finish_counts_as_exposed_never_as_safe():
 
     assert exposed(*total_over(8), 5) is False
     assert exposed(*total_over(30), 5) is True
+
+
+def test_what_rounding_leaves_of_a_zero_is_no_combination():
+    # Five people, k = 2: Cedertræ has one (hidden). Ask {1, 4} and Birken {0, 2} are
+    # crossed by two modes, x {0, 2} and y {1, 3, 4}. With Ask hidden too, every combination
+    # of what is left (Birken, x, y, all) that is free of Ask's and Birken's pairs is zero,
+    # so Cedertræ's person cannot be worked out; linear algebra leaves about 1e-16 of that
+    # zero, which a rank relative to its largest value counted as a combination (and hid
+    # y as well). Hiding only one of x or y leaves all − Ask − Birken = Cedertræ's person.
+    site = {0: "Birken", 1: "Ask", 2: "Birken", 3: "Cedertræ", 4: "Ask"}
+    mode = {0: "x", 1: "y", 2: "x", 3: "y", 4: "y"}
+    figures = [
+        average(("site", name, 1), [(1, p) for p in site if site[p] == name], 2)
+        for name in ("Ask", "Birken", "Cedertræ")
+    ]
+    figures += [
+        average(("mode", name, 1), [(1, p) for p in mode if mode[p] == name], 1)
+        for name in ("x", "y")
+    ]
+    figures.append(average(("all", 1), [(1, p) for p in site], 3))
+
+    decided = decide([figures], k=2, person=by_person)
+
+    assert decided == {("site", "Cedertræ", 1), ("site", "Ask", 1)}
+    assert leaks(figures, decided, 2) == []
+
+
+def test_of_two_equally_cheap_complements_the_first_by_name_goes_whatever_the_order():
+    # Cedertræ (1 person) is hidden; all − Ask − Birken would give it away, so one of the
+    # two equal sites goes: Ask, first by name, whichever order the figures come in.
+    for order in (["Birken", "Ask", "Cedertræ"], ["Ask", "Cedertræ", "Birken"]):
+        counts = {name: {"Ask": 3, "Birken": 3, "Cedertræ": 1}[name] for name in order}
+        decided = decide([sites(counts)], k=3, person=by_person)
+        assert decided == {("site", "Cedertræ", 1), ("site", "Ask", 1)}
