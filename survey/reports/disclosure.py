@@ -184,7 +184,7 @@ def determined(published: Iterable[frozenset[Cell]], hidden: frozenset[Cell]) ->
     groups = [list(group) for group in published if group]
     if not groups:
         return False
-    cells = sorted({cell for group in [*groups, hidden] for cell in group}, key=repr)
+    cells = list(dict.fromkeys(cell for group in [*groups, hidden] for cell in group))
     index = {cell: position for position, cell in enumerate(cells)}
     known = np.zeros((len(groups), len(cells)))
     for row, cells_of in enumerate(groups):

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 from survey.models import AgeBand, AssistanceMode, Group
 from survey.reports.build import Respondent, _figures
+from survey.reports.disclosure import decide
+from tests.unit.reports.test_disclosure import by_person, leaks
 
 SCORE = ("child_wellbeing", "wellbeing")
 
@@ -65,3 +67,53 @@ def test_every_group_of_a_round_and_the_change_of_the_same_people():
             0,
         ),
     }
+
+
+def decided(people: list[tuple[int, int, AgeBand, AssistanceMode]], k: int):
+    """Decide over two rounds in which the same children answer; return the figures of both
+    rounds and the keys withheld."""
+    rounds = [
+        (SimpleNamespace(id=number), [(child(*person), {SCORE: 3.0}) for person in people])
+        for number in (1, 2)
+    ]
+    batches = _figures(rounds, SCORE)
+    return [figure for batch in batches for figure in batch], decide(batches, k, by_person)
+
+
+def test_a_change_goes_with_the_averages_it_is_printed_beside():
+    # Two children at site 2, one at site 1, in both rounds; k = 2. Site 1's one child makes
+    # all sites less site 2 a person, so site 2 goes too, and with it site 2's change, which
+    # as arithmetic alone would give nothing away.
+    people = [
+        (10, 2, AgeBand.AGE_6_9, AssistanceMode.ALONE),
+        (12, 2, AgeBand.AGE_6_9, AssistanceMode.READING_HELP),
+        (13, 1, AgeBand.AGE_6_9, AssistanceMode.ALONE),
+    ]
+    figures, hidden = decided(people, k=2)
+    assert {("site", 2, 1), ("site", 2, 2)} <= hidden
+    assert ("paired", 2, 2) in hidden
+    assert leaks(figures, hidden, 2) == []
+
+
+def test_nothing_is_withheld_that_could_be_printed():
+    # Three children in both rounds, k = 2. Withholding one figure at a time, cheapest
+    # first, can withhold one that a later choice made unnecessary: every figure withheld
+    # although over k or more people must give someone away when printed again.
+    people = [
+        (10, 3, AgeBand.AGE_13_18, AssistanceMode.READING_HELP),
+        (12, 1, AgeBand.AGE_6_9, AssistanceMode.READING_HELP),
+        (13, 1, AgeBand.AGE_13_18, AssistanceMode.ALONE),
+    ]
+    figures, hidden = decided(people, k=2)
+    assert leaks(figures, hidden, 2) == []
+    assert ("site", 1, 2) not in hidden and ("paired", 1, 2) not in hidden
+    withheld = [
+        figure
+        for figure in figures
+        if figure.key in hidden
+        and figure.n >= 2
+        and figure.key[-1] == 2  # this round's
+        and not any(need in hidden for need in figure.needs)
+    ]
+    for figure in withheld:
+        assert leaks(figures, hidden - {figure.key}, 2), figure.key

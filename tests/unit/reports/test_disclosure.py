@@ -159,8 +159,9 @@ def test_a_change_is_not_printed_without_both_rounds_averages():
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^the threshold must be at least 1$"):
         decide([sites({"A": 1})], k=0)
+    assert decide([sites({"A": 1, "B": 2})], k=1) == set()  # a threshold of 1 hides nothing
 
 
 site_sizes = st.dictionaries(
