@@ -49,8 +49,9 @@ class Figure:
     order: int = 0
 
 
-def average(key: Key, cells: Iterable[Cell], order: int = 0) -> Figure:
-    """Return an average over some cells (its sum is what an attacker learns)."""
+def average(key: Key, cells: Iterable[Cell], order: int) -> Figure:
+    """Return an average over some cells (its sum is what an attacker learns), with its
+    priority when a figure must go (``Figure.order``)."""
     weights = dict.fromkeys(cells, 1.0)
     return Figure(key, weights, len(weights), order=order)
 

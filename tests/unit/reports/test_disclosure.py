@@ -220,6 +220,18 @@ def test_a_search_too_large_to_finish_counts_as_exposed_never_as_safe():
     assert exposed(*total_over(30), 5) is True
 
 
+def test_the_search_may_try_exactly_max_subsets_combinations(monkeypatch):
+    from survey.reports import disclosure
+
+    # One total over 8 one-person classes, k = 5: a complete search tries every set of 1 to
+    # 4 classes, 8 + 28 + 56 + 70 = 162, and finds none it gives away.
+    figure, people = np.ones((1, 8)), [frozenset({person}) for person in range(8)]
+    monkeypatch.setattr(disclosure, "MAX_SUBSETS", 162)
+    assert disclosure.exposed(figure, people, 5) is False
+    monkeypatch.setattr(disclosure, "MAX_SUBSETS", 161)
+    assert disclosure.exposed(figure, people, 5) is True
+
+
 def test_what_rounding_leaves_of_a_zero_is_no_combination():
     # Five people, k = 2: Cedertræ has one (hidden). Ask {1, 4} and Birken {0, 2} are
     # crossed by two modes, x {0, 2} and y {1, 3, 4}. With Ask hidden too, every combination
