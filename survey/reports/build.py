@@ -155,7 +155,7 @@ class Respondent:
 
     participant_id: int
     site_id: int
-    group: Group
+    #: Children only.
     age_band: AgeBand | None
     assistance_mode: AssistanceMode | None
 
@@ -186,7 +186,6 @@ def _score_round(round_: Round) -> Scored:
             Submission.id,
             Participant.id,
             Participant.site_id,
-            Participant.group,
             Participant.age_band,
             Submission.assistance_mode,
             Answer.instrument_key,
@@ -204,7 +203,7 @@ def _score_round(round_: Round) -> Scored:
     scored = []
     for _id, answers in groupby(rows, key=itemgetter(0)):
         answers = list(answers)
-        respondent = Respondent(*answers[0][1:6])
+        respondent = Respondent(*answers[0][1:5])
         by_key: dict[str, list] = defaultdict(list)
         for answer in answers:
             instrument = instruments.get(answer.instrument_key)

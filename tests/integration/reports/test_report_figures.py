@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from survey.extensions import db
-from survey.models import AgeBand, Answer, AssistanceMode, Participant, Submission
+from survey.models import AgeBand, Answer, AssistanceMode, Group, Participant, Submission
 from survey.reports.build import build_all_sites_report, build_site_report
-from tests.integration.reports.studies import children_study, two_site_study
+from tests.integration.reports.studies import children_study, two_site_study, wellbeing_answers
 
 DAY = date(2026, 11, 23)
 
@@ -213,3 +213,16 @@ def test_answers_kept_under_another_version_are_not_counted(app):
     assert (spread.n, spread.shares) == (5, [0.0, 0.0, 1.0, 0.0, 0.0])
     # Nor in the scores: that person's wellbeing at work is the mean of the other 7 (all 3).
     assert figure(report, "wellbeing").site.mean == 3.0
+
+
+def test_a_questionnaire_completed_with_one_answer_counts_and_gives_no_score(app):
+    # Each staff member answered only the first statement (the others were skipped): one
+    # row per person in the report's query, counted as completed, too few for any score.
+    plan = {("Ask", 0): (3, 4), ("Birken", 0): (4, 2)}
+    _study, ask, _birken, rounds = two_site_study(
+        app, plan, answers=lambda value: wellbeing_answers(value)[:1]
+    )
+    report = build_site_report(ask, rounds[0], "da", DAY)
+    assert report.response[Group.STAFF].completed == 3
+    staff = [score for score in report.scores if score.instrument.key == "staff_wellbeing"]
+    assert staff and all(score.site_n == 0 and score.site is None for score in staff)

@@ -3,7 +3,7 @@ group's average with its priority, and the change of the people who answered bot
 
 from types import SimpleNamespace
 
-from survey.models import AgeBand, AssistanceMode, Group
+from survey.models import AgeBand, AssistanceMode
 from survey.reports.build import Respondent, _figures
 from survey.reports.disclosure import decide
 from tests.unit.reports.test_disclosure import by_person, leaks
@@ -12,11 +12,11 @@ SCORE = ("child_wellbeing", "wellbeing")
 
 
 def child(person: int, site: int, band: AgeBand, mode: AssistanceMode) -> Respondent:
-    return Respondent(person, site, Group.CHILD, band, mode)
+    return Respondent(person, site, band, mode)
 
 
 def staff(person: int, site: int) -> Respondent:
-    return Respondent(person, site, Group.STAFF, None, None)
+    return Respondent(person, site, None, None)
 
 
 def table(batch) -> dict:

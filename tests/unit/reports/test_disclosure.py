@@ -264,3 +264,15 @@ def test_of_two_equally_cheap_complements_the_first_by_name_goes_whatever_the_or
         counts = {name: {"Ask": 3, "Birken": 3, "Cedertræ": 1}[name] for name in order}
         decided = decide([sites(counts)], k=3, person=by_person)
         assert decided == {("site", "Cedertræ", 1), ("site", "Ask", 1)}
+
+
+def test_a_pair_of_small_classes_is_found_after_a_pair_that_is_large_enough():
+    from survey.reports.disclosure import exposed
+
+    # k = 3; classes {a, b}, {c}, {d}. Printed: (a, b) + c, and c + d. No class alone can be
+    # worked out, and the pairs with {a, b} hold 3 people, but c + d is printed as it is:
+    # two people's sum. The search must go on past the large pairs to that one.
+    figures = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+    people = [frozenset("ab"), frozenset("c"), frozenset("d")]
+    assert exposed(figures, people, 3) is True
+    assert exposed(figures[:1], people, 3) is False

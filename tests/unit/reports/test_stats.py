@@ -36,8 +36,12 @@ def test_change_is_reliable_only_beyond_its_uncertainty():
 
 
 def test_t_quantiles_are_conservative_between_table_rows():
-    assert t_quantile(35) == t_quantile(30)
-    assert t_quantile(500) == pytest.approx(1.96)
+    # Student's t, 97.5 %, from a printed table: 30 df 2.042, 60 df 2.000, 120 df 1.980;
+    # between rows the row of fewer degrees of freedom (wider), beyond 120 the normal 1.960.
+    assert t_quantile(30) == t_quantile(35) == pytest.approx(2.042)
+    assert t_quantile(119) == pytest.approx(2.000)
+    assert t_quantile(120) == pytest.approx(1.980)
+    assert t_quantile(121) == t_quantile(500) == pytest.approx(1.960)
     with pytest.raises(ValueError, match=r"^at least one degree of freedom is needed$"):
         t_quantile(0)
 
