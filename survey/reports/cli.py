@@ -13,7 +13,7 @@ from survey.commands import fail, resolve_scope
 from survey.extensions import db
 from survey.models import RoundStatus
 from survey.reports.build import build_all_sites_report, build_site_reports
-from survey.reports.pdf import render_all_sites_report, render_site_report, report_filename
+from survey.reports.pdf import render_all_sites_report, render_site_reports, report_filename
 
 
 @click.command("reports")
@@ -57,12 +57,22 @@ def reports_command(
         )
     day = made_on.date() if made_on else date.today()
     out.mkdir(parents=True, exist_ok=True)
-    for report in build_site_reports(round_, sites, language, day):
-        path = out / report_filename(report.site)
-        path.write_bytes(render_site_report(report, draft=unfinished))
-        audit.record(
-            "report.download", object_type="site", object_id=report.site.id, round=round_.name
-        )
+    reports = build_site_reports(round_, sites, language, day)
+    written = []
+    with click.progressbar(
+        length=len(reports), label="Site reports", show_pos=True, show_eta=True
+    ) as bar:
+        for report, content in zip(
+            reports, render_site_reports(reports, draft=unfinished), strict=True
+        ):
+            path = out / report_filename(report.site)
+            path.write_bytes(content)
+            audit.record(
+                "report.download", object_type="site", object_id=report.site.id, round=round_.name
+            )
+            written.append(path)
+            bar.update(1)
+    for path in written:
         click.echo(f"Wrote {path}.")
     if site_name is None:
         path = out / "all-sites.pdf"

@@ -16,11 +16,12 @@ from survey.models import (
     Group,
     Participant,
     RoundStatus,
+    Site,
     Submission,
     SubmissionStatus,
 )
-from survey.reports.build import build_all_sites_report, build_site_report
-from survey.reports.pdf import render_all_sites_report, render_site_report
+from survey.reports.build import build_all_sites_report, build_site_report, build_site_reports
+from survey.reports.pdf import render_all_sites_report, render_site_report, render_site_reports
 from tests.conftest import missing
 from tests.factories import make_participant, make_submission
 from tests.integration.conftest import COORDINATOR, EVALUATOR
@@ -112,6 +113,14 @@ def test_same_data_and_date_give_identical_files(app, demo):
     assert render_all_sites_report(
         build_all_sites_report(round_, "da", DAY)
     ) == render_all_sites_report(build_all_sites_report(round_, "da", DAY))
+
+
+def test_reports_rendered_side_by_side_are_the_same_files_in_the_same_order(app, demo):
+    reports = build_site_reports(baseline(demo), list(demo.sites), "da", DAY)
+    one_by_one = [render_site_report(report, draft=True) for report in reports]
+    assert list(render_site_reports(reports, draft=True, workers=2)) == one_by_one
+    assert len(set(one_by_one)) == 3  # three sites, three different files
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 3  # still usable
 
 
 def test_page_one_renders_to_png(app, demo, tmp_path):
