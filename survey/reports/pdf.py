@@ -37,9 +37,12 @@ from survey.reports.build import (
     ScoreFigures,
     SiteReport,
 )
-from survey.reports.charts import WIDTH, dot_chart, face, stacked_bar
+from survey.reports.charts import WIDTH, dot_chart, face, fitted_top, stacked_bar
 from survey.web.downloads import safe_filename
 from survey.web.labels import label
+
+#: Rows of one dot chart: 25 rows of 9 mm and the axis fit on a page; more sites take more charts.
+CHART_ROWS = 25
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -118,19 +121,22 @@ def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> byte
                     ]
                 )
                 chart_rows.append((name, row.estimate))
+            # Charts of at most CHART_ROWS rows (a taller one would not fit on a page), all on
+            # one axis.
+            high = score.high
+            if score.method == "count":
+                high = fitted_top(chart_rows, score.low, score.high)
             parts = [
                 Paragraph(_score_heading(score, language), styles["h2"]),
                 _table(table_rows, [70 * mm, 30 * mm, 70 * mm]),
-                Spacer(1, 2 * mm),
-                dot_chart(
-                    chart_rows,
-                    score.low,
-                    score.high,
-                    len(chart_rows) - 1,
-                    _too_few(),
-                    fit=score.method == "count",
-                ),
             ]
+            for start in range(0, len(chart_rows), CHART_ROWS):
+                piece = chart_rows[start : start + CHART_ROWS]
+                total = len(chart_rows) - 1 - start
+                parts += [
+                    Spacer(1, 2 * mm),
+                    dot_chart(piece, score.low, high, total, _too_few()),
+                ]
             groupings = (
                 (_("How the children answered"), score.by_assistance, _assistance_label),
                 (_("Age"), score.by_age_band, _age_label),

@@ -598,3 +598,37 @@ def test_only_completed_questionnaires_count_in_a_report(app, status):
     assert {f.site.mean for f in wellbeing} == {3.0}  # reversed statements: 6 - 3 = 3
     spread = next(d for d in report.items if d.item.id == "sw_01")
     assert (spread.n, spread.shares) == (6, [0.0, 0.0, 1.0, 0.0, 0.0])
+
+
+def test_an_all_sites_report_of_sixty_sites_prints_every_site(app):
+    from types import SimpleNamespace
+
+    from survey.instruments import get_registry
+    from survey.reports.build import AllSitesReport, AllSitesScore, ScoreRow
+    from survey.reports.stats import Estimate
+
+    # 60 sites' rows and all sites' do not fit one chart on a page (a LayoutError once):
+    # they come as charts of at most 25 rows, on one axis.
+    rows = [ScoreRow(f"Sted {n:02}", Estimate(6, 3.0, 2.5, 3.5, 0.5), 6) for n in range(60)]
+    score = AllSitesScore(
+        instrument=get_registry().get("staff_wellbeing", 1),
+        score_id="support",
+        label={"da": "Støtte", "en": "Support"},
+        low=1.0,
+        high=5.0,
+        sites=rows,
+        total=ScoreRow("", Estimate(360, 3.0, 2.9, 3.1, 0.1), 360),
+        by_assistance=[],
+    )
+    report = AllSitesReport(
+        study=SimpleNamespace(name="Stor studie"),
+        round=SimpleNamespace(name="r1"),
+        language="da",
+        generated_on=DAY,
+        min_cell=3,
+        response=[],
+        scores=[score],
+    )
+    text = "\n".join(pdf_pages(render_all_sites_report(report)))
+    for n in range(60):
+        assert text.count(f"Sted {n:02}") == 2  # in the table and beside its dot
