@@ -178,7 +178,7 @@ def main() -> None:
         lines = [row for row in lines if not row.startswith(f"| follow-up of {sites} sites")]
         results.write_text(
             "# Report speed benchmark\n\n`bench/reports_speed.py [--sites N]`, SQLite, "
-            f"{date.today()}.\n\n| round | output | time | peak memory (largest process) | limit |\n"
+            f"{date.today()}.\n\n| round | output | time | peak memory (largest process, filling the database included) | limit |\n"
             "|---|---|---|---|---|\n"
             + "\n".join(sorted([*lines, line], key=lambda row: int(row.split()[3])))
             + "\n",
