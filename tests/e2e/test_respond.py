@@ -422,6 +422,9 @@ def test_setup_and_staff_choices_are_targets_a_finger_finds_at_360_px(
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     enter_code(page, live_server, new_code(age_band=AgeBand.AGE_13_18, layout=Layout.STANDARD))
+    # Measure the setup page once it and its fonts are in (a font arriving late moves lines).
+    expect(page.locator("h1")).to_have_text("Til den voksne: før vi begynder")
+    page.evaluate("document.fonts.ready.then(() => true)")
     for box in page.locator('.field input[type="checkbox"]').all():
         label = page.locator(f'label[for="{box.get_attribute("id")}"]').bounding_box()
         mark = box.bounding_box()
@@ -433,6 +436,8 @@ def test_setup_and_staff_choices_are_targets_a_finger_finds_at_360_px(
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     enter_code(page, live_server, new_code(group=Group.STAFF))
+    expect(page.locator(".staff-form")).to_be_visible()
+    page.evaluate("document.fonts.ready.then(() => true)")
     labels = page.locator(".staff-form .radios label")
     assert labels.count() > 10
     for label in labels.all()[:12]:
