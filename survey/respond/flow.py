@@ -4,6 +4,7 @@ answer. ``survey.respond.path`` puts them together for one request; nothing here
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -195,6 +196,23 @@ def parse_choice(
     raise RespondError(_l("That answer is not one of the choices."))
 
 
+@functools.cache
+def _upsert(dialect: str) -> sa.Insert:
+    """Return the answer upsert for a database dialect, built once: the values are bound at
+    execution, a row is written unless a newer one (higher ``seq``) is stored, and the row's id
+    comes back only when it was written."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Answer.__table__
+    statement = insert(table)
+    updated = ("instrument_version", "scale", "value", "missing_code", "seq", "answered_at")
+    statement = statement.on_conflict_do_update(
+        index_elements=["submission_id", "instrument_key", "item_id"],
+        set_={column: statement.excluded[column] for column in updated},
+        where=table.c.seq <= statement.excluded.seq,
+    )
+    return statement.returning(table.c.id)
+
+
 def upsert_answer(
     submission: Submission,
     question: Question,
@@ -203,24 +221,16 @@ def upsert_answer(
     seq: int,
 ) -> bool:
     """Store the answer unless a newer one (higher ``seq``) is stored; tell whether it was."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Answer).values(
-        submission_id=submission.id,
-        instrument_key=question.instrument.key,
-        instrument_version=question.instrument.version,
-        item_id=question.item.id,
-        scale=scale_for(submission, question).key,
-        value=value,
-        missing_code=missing,
-        seq=seq,
-        answered_at=utcnow(),
-    )
-    updated = ("instrument_version", "scale", "value", "missing_code", "seq", "answered_at")
-    statement = statement.on_conflict_do_update(
-        index_elements=["submission_id", "instrument_key", "item_id"],
-        set_={column: statement.excluded[column] for column in updated},
-        where=Answer.seq <= statement.excluded.seq,
-    )
-    # A row comes back only when the answer was written (not when a newer one stood).
-    return db.session.execute(statement.returning(Answer.id)).first() is not None
+    values = {
+        "submission_id": submission.id,
+        "instrument_key": question.instrument.key,
+        "instrument_version": question.instrument.version,
+        "item_id": question.item.id,
+        "scale": scale_for(submission, question).key,
+        "value": value,
+        "missing_code": missing,
+        "seq": seq,
+        "answered_at": utcnow(),
+    }
+    statement = _upsert(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, values).first() is not None
