@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from survey.enums import AgeBand, Group, MissingCode
@@ -231,12 +232,13 @@ class Instrument:
         """Return ``key@version``, the name used in messages and the wording lock."""
         return f"{self.key}@{self.version}"
 
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
     def item(self, item_id: str) -> Item:
         """Return the item with the given id (KeyError if none)."""
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        return self._items_by_id[item_id]
 
     def recording(self, language: str, text: str) -> str | None:
         """Return the file name (in the folder's ``audio/``) that speaks ``text``, if any."""
@@ -248,9 +250,14 @@ class Instrument:
 
     def items_for(self, age_band: AgeBand | None) -> tuple[Item, ...]:
         """Return the items asked of a respondent in the given age band (all, for staff)."""
-        if age_band is None:
-            return self.items
-        return tuple(item for item in self.items if age_band in item.age_bands)
+        return self._items_by_band[age_band]
+
+    @cached_property
+    def _items_by_band(self) -> dict[AgeBand | None, tuple[Item, ...]]:
+        by_band = {
+            band: tuple(item for item in self.items if band in item.age_bands) for band in AgeBand
+        }
+        return {None: self.items, **by_band}
 
     def scale_for(self, item: Item, steps: int | None = None) -> Scale:
         """Return the scale an item is shown with: its own, or its ladder's rung of ``steps``."""

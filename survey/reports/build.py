@@ -11,6 +11,7 @@ from datetime import date
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -168,7 +169,8 @@ Grouped = dict[tuple[str, str], dict[object, list[float]]]
 def _score_round(round_: Round) -> Scored:
     """Return every completed submission of the round with its scale scores (computed once).
 
-    One query of plain rows: reports read tens of thousands of answers per round.
+    One query of plain rows (past the ORM): reports read hundreds of thousands of answers per
+    round. A person has one submission per round, so their rows are their submission's.
     """
     registry = get_registry()
     instruments = {
@@ -181,9 +183,8 @@ def _score_round(round_: Round) -> Scored:
         for score in instrument.scores
         if score.method == "any"
     }
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         sa.select(
-            Submission.id,
             Participant.id,
             Participant.site_id,
             Participant.age_band,
@@ -198,12 +199,12 @@ def _score_round(round_: Round) -> Scored:
         .join(Participant, Submission.participant_id == Participant.id)
         .outerjoin(Answer, Answer.submission_id == Submission.id)
         .where(Submission.round_id == round_.id, Submission.status == SubmissionStatus.COMPLETED)
-        .order_by(Participant.site_id, Participant.id, Submission.id)
+        .order_by(Participant.site_id, Participant.id)
     )
     scored = []
     for _id, answers in groupby(rows, key=itemgetter(0)):
         answers = list(answers)
-        respondent = Respondent(*answers[0][1:5])
+        respondent = Respondent(*answers[0][0:4])
         by_key: dict[str, list] = defaultdict(list)
         for answer in answers:
             instrument = instruments.get(answer.instrument_key)
@@ -253,9 +254,18 @@ Hidden = dict[tuple[str, str], frozenset]
 ALL, SITE, MODE, BAND, PAIRED = "all", "site", "mode", "band", "paired"
 
 
-def _rounds_until(round_: Round) -> list[tuple[Round, Scored]]:
-    """Return the study's rounds up to and including this one, in order, each scored."""
-    return [(r, _score_round(r)) for r in round_.study.rounds if r.id <= round_.id]
+class Scoring(NamedTuple):
+    """The study's rounds up to and including a round, in order, each scored, and which of
+    their figures disclosure control withholds: computed once for all of a round's reports."""
+
+    rounds: list[tuple[Round, Scored]]
+    hidden: Hidden
+
+
+def score_rounds(round_: Round) -> Scoring:
+    """Score the study's rounds up to ``round_`` and decide what must not be printed."""
+    rounds = [(r, _score_round(r)) for r in round_.study.rounds if r.id <= round_.id]
+    return Scoring(rounds, _hidden(rounds, current_app.config["MIN_CELL"]))
 
 
 def _figures(rounds: list[tuple[Round, Scored]], score_key: tuple[str, str]) -> list[list[Figure]]:
@@ -341,21 +351,26 @@ def build_site_report(site: Site, round_: Round, language: str, generated_on: da
 
 
 def build_site_reports(
-    round_: Round, sites: list[Site], language: str, generated_on: date
+    round_: Round,
+    sites: list[Site],
+    language: str,
+    generated_on: date,
+    scoring: Scoring | None = None,
 ) -> list[SiteReport]:
-    """Collect the figures of several sites for a round; shared figures are computed once."""
+    """Collect the figures of several sites for a round; shared figures are computed once
+    (``scoring``: the rounds as ``score_rounds`` scored them, when the caller holds them)."""
     k = current_app.config["MIN_CELL"]
     registry = get_registry()
     all_sites = list(round_.study.sites)
     counts = {row.site.id: row.groups for row in response_counts(round_, all_sites)}
-    rounds = _rounds_until(round_)
-    hidden = _hidden(rounds, k)
+    rounds, hidden = scoring or score_rounds(round_)
     earlier_round = rounds[-2][0] if len(rounds) > 1 else None
     scored_now = rounds[-1][1]
     scored_before = rounds[-2][1] if earlier_round else []
     now, before = _group(scored_now, _by_site), _group(scored_before, _by_site)
     people = (_group(scored_now, _by_person), _group(scored_before, _by_person))
     instruments = [registry.get(c.instrument_key, c.instrument_version) for c in round_.instruments]
+    answered = _answers_by_site(round_, instruments, sites)
     reports = []
     for site in sites:
         report = SiteReport(
@@ -385,7 +400,9 @@ def build_site_reports(
             report.scores += figures
             # A site hidden to protect another must not show what its score could be read from.
             protect = any(figure.site_complement for figure in figures)
-            report.items += _distributions(instrument, site, round_, k, protect)
+            report.items += _distributions(
+                instrument, answered.get((site.id, instrument.key), {}), k, protect
+            )
         reports.append(report)
     return reports
 
@@ -477,9 +494,11 @@ def _rows(
     return rows
 
 
-def build_all_sites_report(round_: Round, language: str, generated_on: date) -> AllSitesReport:
+def build_all_sites_report(
+    round_: Round, language: str, generated_on: date, scoring: Scoring | None = None
+) -> AllSitesReport:
     """Collect every site's figures for a round, and the children's by assistance mode and
-    by age band."""
+    by age band (``scoring`` as for ``build_site_reports``)."""
     k = current_app.config["MIN_CELL"]
     registry = get_registry()
     sites = list(round_.study.sites)
@@ -492,8 +511,7 @@ def build_all_sites_report(round_: Round, language: str, generated_on: date) -> 
         min_cell=k,
         response=[(site, counts[site.id]) for site in sites],
     )
-    rounds = _rounds_until(round_)
-    hidden = _hidden(rounds, k)
+    rounds, hidden = scoring or score_rounds(round_)
     scored = rounds[-1][1]
     per_site = _group(scored, _by_site)
     per_mode = _group(
@@ -541,27 +559,52 @@ def build_all_sites_report(round_: Round, language: str, generated_on: date) -> 
     return report
 
 
-def _distributions(
-    instrument: Instrument, site: Site, round_: Round, k: int, protect: bool
-) -> list[ItemDistribution]:
-    """Return the spread of the site's answers per item, from completed submissions."""
-    query = (
-        sa.select(Answer)
-        .join(Submission)
-        .join(Participant)
+def _answers_by_site(
+    round_: Round, instruments: list[Instrument], sites: list[Site]
+) -> dict[tuple[int, str], dict[str, list[Harmonised]]]:
+    """Return what the sites' completed submissions answered (values, not missing codes), as
+    meanings on each item's scales: {(site id, instrument key): {item id: [meanings]}}. One
+    query of plain rows for all the sites."""
+    by_key = {instrument.key: instrument for instrument in instruments}
+    rows = db.session.connection().execute(
+        sa.select(
+            Participant.site_id,
+            Answer.instrument_key,
+            Answer.instrument_version,
+            Answer.item_id,
+            Answer.scale,
+            Answer.value,
+        )
+        .join(Submission, Answer.submission_id == Submission.id)
+        .join(Participant, Submission.participant_id == Participant.id)
         .where(
             Submission.round_id == round_.id,
             Submission.status == SubmissionStatus.COMPLETED,
-            Participant.site_id == site.id,
-            Answer.instrument_key == instrument.key,
-            Answer.instrument_version == instrument.version,
+            Participant.site_id.in_([site.id for site in sites]),
+            Answer.instrument_key.in_(list(by_key)),
             Answer.value.is_not(None),
         )
     )
-    by_item: dict[str, list[Harmonised]] = defaultdict(list)
-    for answer in db.session.scalars(query):
-        item = instrument.item(answer.item_id)
-        by_item[item.id].append(instrument.harmonise(item, answer.scale, answer.value))
+    answered: dict[tuple[int, str], dict[str, list[Harmonised]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    meaning: dict[tuple[str, str, str, int], Harmonised] = {}  # few distinct answers, many rows
+    for site_id, key, version, item_id, scale, value in rows:
+        instrument = by_key[key]
+        if version != instrument.version:
+            continue  # given with another version of the questionnaire
+        found = meaning.get((key, item_id, scale, value))
+        if found is None:
+            found = instrument.harmonise(instrument.item(item_id), scale, value)
+            meaning[key, item_id, scale, value] = found
+        answered[site_id, key][item_id].append(found)
+    return answered
+
+
+def _distributions(
+    instrument: Instrument, by_item: dict[str, list[Harmonised]], k: int, protect: bool
+) -> list[ItemDistribution]:
+    """Return the spread of a site's answers per item (``_answers_by_site``)."""
     distributions = []
     for item in instrument.items:
         meanings = by_item.get(item.id, [])

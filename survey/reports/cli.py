@@ -12,7 +12,7 @@ from survey import audit
 from survey.commands import fail, resolve_scope
 from survey.extensions import db
 from survey.models import RoundStatus
-from survey.reports.build import build_all_sites_report, build_site_reports
+from survey.reports.build import build_all_sites_report, build_site_reports, score_rounds
 from survey.reports.pdf import render_all_sites_report, render_site_reports, report_filename
 
 
@@ -57,7 +57,8 @@ def reports_command(
         )
     day = made_on.date() if made_on else date.today()
     out.mkdir(parents=True, exist_ok=True)
-    reports = build_site_reports(round_, sites, language, day)
+    scoring = score_rounds(round_)  # once, for the site reports and the all-sites report
+    reports = build_site_reports(round_, sites, language, day, scoring)
     written = []
     with click.progressbar(
         length=len(reports), label="Site reports", show_pos=True, show_eta=True
@@ -76,7 +77,7 @@ def reports_command(
         click.echo(f"Wrote {path}.")
     if site_name is None:
         path = out / "all-sites.pdf"
-        report = build_all_sites_report(round_, language, day)
+        report = build_all_sites_report(round_, language, day, scoring)
         path.write_bytes(render_all_sites_report(report, draft=unfinished))
         audit.record("report.download", object_type="round", object_id=round_.id)
         click.echo(f"Wrote {path}.")

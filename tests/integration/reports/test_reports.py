@@ -149,6 +149,31 @@ def test_page_one_renders_to_png(app, demo, tmp_path):
     assert image.stat().st_size > 10_000
 
 
+def test_cli_reads_the_answers_once_per_round_and_once_for_the_spreads(runner, demo, tmp_path):
+    # Scored once for the site reports and the all-sites report together, and the spreads of
+    # every site in one read: a national round of 100 sites must not read 100 times more.
+    answer_reads = []
+
+    def count(_connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if re.search(r"\b(FROM|JOIN) answers\b", statement):
+            answer_reads.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = runner.invoke(
+            args=[
+                *("reports", "--study", "demo", "--round", "follow-up", "--draft"),
+                *("--date", "2026-11-23", "--out", str(tmp_path)),
+            ]
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("*.pdf"))) == len(demo.sites) + 1 == 4
+    # Two rounds scored (baseline and follow-up), then the follow-up's spreads.
+    assert len(answer_reads) == 3
+
+
 def test_cli_writes_a_pdf_per_site_and_all_sites(runner, demo, tmp_path):
     result = runner.invoke(
         args=[
