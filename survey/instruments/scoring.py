@@ -108,7 +108,7 @@ def compute_score(
         item_id
         for item_id in score.items
         if item_id in asked
-        and not (item_id in answers and answers[item_id].missing_code is MissingCode.NOT_SHOWN)
+        and not (item_id in answers and answers[item_id].missing_code == MissingCode.NOT_SHOWN)
     ]
     value_of = {"count": answer_count, "any": happened}.get(score.method, scored_value)
     values = []
