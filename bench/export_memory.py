@@ -1,7 +1,8 @@
 """Time, peak memory and size of exports of 1,000,000 answers, per format.
 
-Run: .venv/bin/python bench/export_memory.py [--answers N] [--baseline DIR]
-Builds a throw-away SQLite database, fills it with synthetic answers of staff and of children
+Run: .venv/bin/python bench/export_memory.py [--answers N] [--baseline DIR] [--postgres URL]
+Builds a throw-away SQLite database (or, with --postgres and a server's URL, a throw-away
+PostgreSQL database there), fills it with synthetic answers of staff and of children
 (on every rung of the ladders), then runs `survey export` in child processes and reports each
 one's time, peak resident memory (ru_maxrss) and file size. With --baseline (a checkout of an
 earlier commit, e.g. `git worktree add /tmp/base <commit>`) every format is also exported by
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from load import drop_postgres_database, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 MEASURE = (
@@ -30,7 +32,7 @@ MEASURE = (
 )
 
 
-def fill(database: Path, answers_wanted: int) -> int:
+def fill(url: str, answers_wanted: int) -> int:
     """Create a study with one open round and enough staff answers; return the answer count."""
     from survey import create_app
     from survey.database import upgrade_to_head
@@ -49,7 +51,7 @@ def fill(database: Path, answers_wanted: int) -> int:
         Submission,
     )
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade_to_head()
         study = Study(slug="bench", name="Benchmark")
@@ -136,6 +138,11 @@ def fill(database: Path, answers_wanted: int) -> int:
             connection.execute(sa.insert(Answer), rows)
         db.session.commit()
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
+        if db.engine.dialect.name == "postgresql":
+            # A live database has statistics (autovacuum); without them the planner reads
+            # the whole answers table for every chunk of submissions.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("ANALYZE")
         db.engine.dispose()
     return total
 
@@ -144,11 +151,11 @@ def fill(database: Path, answers_wanted: int) -> int:
 FORMATS = ("csv-long", "json", "csv-wide", "xlsx", "sav", "dta", "participation")
 
 
-def measure(database: Path, export_format: str, out: Path, code: Path) -> tuple[float, float]:
+def measure(url: str, export_format: str, out: Path, code: Path) -> tuple[float, float]:
     """Run one export with the code in ``code`` in a child process; return (s, peak RSS MB)."""
     environment = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": url,
         "PYTHONPATH": str(code),
     }
     command = [
@@ -180,45 +187,60 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--baseline", type=Path, help="a checkout of earlier code to compare")
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=FORMATS)
+    parser.add_argument("--postgres", help="a PostgreSQL server's URL to make the database on")
     args = parser.parse_args()
+    name = None
     with tempfile.TemporaryDirectory(prefix="survey-bench-") as folder:
-        database = Path(folder) / "bench.db"
-        started = time.perf_counter()
-        total = fill(database, args.answers)
-        print(f"filled {total:,} answers in {time.perf_counter() - started:.0f} s")
-        known = _formats(args.baseline) if args.baseline else set()
-        lines = [
-            "# Export benchmark",
-            "",
-            f"{total:,} answers (half children on every rung, half staff), SQLite, "
-            f"{datetime.now(UTC).date()}, `bench/export_memory.py`"
-            + (" with a baseline checkout, measured alternately in one run." if known else "."),
-            "",
-            "| format | seconds | answers/s | peak RSS (MB) | file (MB) | baseline s | baseline "
-            "RSS (MB) | baseline file (MB) | same bytes |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for export_format in args.formats:
-            runs = {"this": ROOT}
-            if export_format in known:
-                runs["baseline"] = args.baseline.resolve()
-            cells: list[str] = []
-            digests = set()
-            for name, code in runs.items():
-                out = Path(folder) / f"{name}.{export_format}"
-                seconds, peak = measure(database, export_format, out, code)
-                size = out.stat().st_size / 1e6
-                digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
-                print(f"{name} {export_format}: {seconds:.1f} s, peak {peak:.0f} MB, {size:.1f} MB")
-                cells += [f"{seconds:.1f}", f"{peak:.0f}", f"{size:.1f}"]
-                if name == "this":
-                    cells.insert(1, f"{total / seconds:,.0f}")
-            cells += ["–"] * (7 - len(cells))
-            cells.append(("yes" if len(digests) == 1 else "no") if len(runs) > 1 else "–")
-            lines.append(f"| {export_format} | " + " | ".join(cells) + " |")
-    (ROOT / "bench" / "results" / "export-memory.md").write_text(
-        "\n".join(lines) + "\n", encoding="utf-8"
-    )
+        if args.postgres:
+            url, name = postgres_database(args.postgres)
+        else:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        try:
+            lines = run(url, args, Path(folder))
+        finally:
+            if name:
+                drop_postgres_database(args.postgres, name)
+    results = "export-memory-postgresql.md" if args.postgres else "export-memory.md"
+    (ROOT / "bench" / "results" / results).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run(url: str, args: argparse.Namespace, folder: Path) -> list[str]:
+    """Fill the database, export every format; return the results as Markdown lines."""
+    started = time.perf_counter()
+    total = fill(url, args.answers)
+    print(f"filled {total:,} answers in {time.perf_counter() - started:.0f} s")
+    known = _formats(args.baseline) if args.baseline else set()
+    lines = [
+        "# Export benchmark",
+        "",
+        f"{total:,} answers (half children on every rung, half staff), "
+        f"{sa.engine.make_url(url).get_backend_name()}, "
+        f"{datetime.now(UTC).date()}, `bench/export_memory.py`"
+        + (" with a baseline checkout, measured alternately in one run." if known else "."),
+        "",
+        "| format | seconds | answers/s | peak RSS (MB) | file (MB) | baseline s | baseline "
+        "RSS (MB) | baseline file (MB) | same bytes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for export_format in args.formats:
+        runs = {"this": ROOT}
+        if export_format in known:
+            runs["baseline"] = args.baseline.resolve()
+        cells: list[str] = []
+        digests = set()
+        for name, code in runs.items():
+            out = folder / f"{name}.{export_format}"
+            seconds, peak = measure(url, export_format, out, code)
+            size = out.stat().st_size / 1e6
+            digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+            print(f"{name} {export_format}: {seconds:.1f} s, peak {peak:.0f} MB, {size:.1f} MB")
+            cells += [f"{seconds:.1f}", f"{peak:.0f}", f"{size:.1f}"]
+            if name == "this":
+                cells.insert(1, f"{total / seconds:,.0f}")
+        cells += ["–"] * (7 - len(cells))
+        cells.append(("yes" if len(digests) == 1 else "no") if len(runs) > 1 else "–")
+        lines.append(f"| {export_format} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _formats(checkout: Path) -> set[str]:
