@@ -4,11 +4,13 @@ respond.js only enhances them (saving in the background, reading aloud, scanning
 from __future__ import annotations
 
 import gzip
+from urllib.parse import quote
 from collections.abc import Callable
 
 from flask import (
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -218,6 +220,23 @@ def _question_page(
     return page, status
 
 
+def _question_words() -> dict[str, str]:
+    """Return the words every question form shows, translated once per request: a section
+    page shows up to a dozen questions, and Flask-Babel finds the translations anew at every
+    call."""
+    if "question_words" not in g:
+        g.question_words = {
+            "dont_know": _("I don't know"),
+            "refused": _("I don't want to answer"),
+            "read_aloud": _("Read aloud"),
+            "back": _("Back"),
+            "next": _("Next"),
+            "slower": _("Slower"),
+            "faster": _("Faster"),
+        }
+    return g.question_words
+
+
 def _question_view(path: RespondentPath, question: Question, chosen: str | None) -> dict:
     """Return what the page shows of one question (see respond/_question.html)."""
     submission = path.submission
@@ -227,6 +246,7 @@ def _question_view(path: RespondentPath, question: Question, chosen: str | None)
     recording_url = _recording_url(question.instrument, language)
     progress = path.progress(question)
     return {
+        "words": _question_words(),
         "question": question,
         "scale": flow.scale_for(submission, question),
         "text": text,
@@ -295,15 +315,17 @@ def _heading_audio(question: Question, language: str, wording: str) -> str | Non
 
 
 def _recording_url(instrument: Instrument, language: str) -> Callable[[str], str | None]:
-    """Return a function giving the URL of the recording that speaks a text (None if none)."""
+    """Return a function giving the URL of the recording that speaks a text (None if none).
+
+    The folder's URL is built once: a question has a dozen texts that can be spoken, and
+    building each URL anew was a sixth of the time of a section page."""
+    folder = url_for(
+        "respond.get_recording", key=instrument.key, version=instrument.version, name="-"
+    )[:-1]
 
     def url(text: str) -> str | None:
         name = instrument.recording(language, text)
-        if name is None:
-            return None
-        return url_for(
-            "respond.get_recording", key=instrument.key, version=instrument.version, name=name
-        )
+        return None if name is None else folder + quote(name, safe="")
 
     return url
 
