@@ -4,8 +4,8 @@ respond.js only enhances them (saving in the background, reading aloud, scanning
 from __future__ import annotations
 
 import gzip
-from urllib.parse import quote
 from collections.abc import Callable
+from urllib.parse import quote
 
 from flask import (
     abort,
