@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from survey.commands import fail, resolve_scope
-from survey.exports.dataset import Filters, participant_count
+from survey.exports.dataset import (
+    READ_PROGRESS,
+    Filters,
+    participant_count,
+    submission_count,
+)
 from survey.exports.service import (
     EXPORT_LANGUAGES,
     FORMATS,
@@ -65,13 +71,21 @@ def export_command(
         click.echo(
             f"Warning: the filters leave {people} participants, fewer than MIN_CELL.", err=True
         )
-    export = build_export(filters, export_format, actor_user_id=None, language=language)
-    if export.path is not None:
-        shutil.move(export.path, out)
-    else:
-        with out.open("w", encoding="utf-8", newline="") as stream:
-            for chunk in export.chunks or ():
-                stream.write(chunk)
+    reads = submission_count(filters) * FORMATS[export_format].passes
+    with click.progressbar(
+        length=reads, label="Submissions read", show_pos=True, show_eta=True, file=sys.stderr
+    ) as bar:
+        following = READ_PROGRESS.set(bar.update)
+        try:
+            export = build_export(filters, export_format, actor_user_id=None, language=language)
+            if export.path is not None:
+                shutil.move(export.path, out)
+            else:
+                with out.open("w", encoding="utf-8", newline="") as stream:
+                    for chunk in export.chunks or ():
+                        stream.write(chunk)
+        finally:
+            READ_PROGRESS.reset(following)
     db.session.commit()
     click.echo(f"Wrote {export.rows} rows to {out}.")
     if export_format not in ("codebook", "bundle"):

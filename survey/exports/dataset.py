@@ -14,6 +14,7 @@ equivalent); and the ladder's coarser common variable (``cw_01_any``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -178,6 +179,13 @@ class Record:
     answers: list[Any]
 
 
+#: Told, chunk by chunk, how many submissions an export has read (``survey export`` shows a
+#: bar with counts and time left); None when nobody follows.
+READ_PROGRESS: ContextVar[Callable[[int], object] | None] = ContextVar(
+    "read_progress", default=None
+)
+
+
 def submissions(filters: Filters) -> Iterator[Record]:
     """Return the matching submissions with their answers, read CHUNK at a time (flat memory).
 
@@ -203,6 +211,9 @@ def _stream(statement: sa.Select, key: str) -> Iterator[Record]:
             by_text[answer[0]].append(answer)
         for row in chunk:
             yield Record(submission_fields(row, key), row.age_band, answers[row.id])
+        report = READ_PROGRESS.get()
+        if report is not None:
+            report(len(chunk))
 
 
 def submission_fields(row: Any, key: str) -> dict[str, object]:

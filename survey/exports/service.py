@@ -82,6 +82,8 @@ class Format:
     extension: str
     stream: Callable[[Job], Streamed] | None = None
     to_file: Callable[[Job, Path], int] | None = None
+    #: How many times it reads every submission (what ``survey export``'s bar counts to).
+    passes: int = 1
 
 
 def _wide_columns(variables: list[Variable]) -> list[str]:
@@ -295,6 +297,7 @@ FORMATS: dict[str, Format] = {
             CSV,
             "csv",
             stream=_participation,
+            passes=0,
         ),
         Format(
             "codebook",
@@ -302,6 +305,7 @@ FORMATS: dict[str, Format] = {
             "text/markdown; charset=utf-8",
             "md",
             stream=_codebook,
+            passes=0,
         ),
         Format(
             "bundle",
@@ -309,6 +313,7 @@ FORMATS: dict[str, Format] = {
             "application/zip",
             "zip",
             to_file=_write_bundle,
+            passes=4,  # long, wide, .sav, .dta
         ),
     )
 }

@@ -17,8 +17,9 @@ import pytest
 import sqlalchemy as sa
 
 from survey.demo_answers import fill_round
-from survey.exports.dataset import Filters, participant_count
-from survey.exports.service import ExportError, build_export
+from survey.exports import dataset
+from survey.exports.dataset import READ_PROGRESS, Filters, participant_count
+from survey.exports.service import FORMATS, ExportError, build_export
 from survey.extensions import db
 from survey.instruments import get_registry
 from survey.models import AgeBand, Answer, AuditEvent, Group, Participant, Round, Submission
@@ -509,6 +510,27 @@ def test_coordinators_and_anonymous_visitors_cannot_export(sign_in, demo_staff, 
     assert export_events() == 0
 
 
+@pytest.mark.parametrize(("export_format", "passes"), [("csv-long", 1), ("sav", 1), ("bundle", 4)])
+def test_an_export_tells_how_many_submissions_it_has_read(demo, export_format, passes, monkeypatch):
+    # What `survey export`'s progress bar counts: every submission of the filters, once per
+    # pass over them (the bundle writes the long and wide CSVs, the .sav and the .dta).
+    round_ = baseline(demo)
+    submissions = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Submission).where(Submission.round_id == round_.id)
+    )
+    monkeypatch.setattr(dataset, "CHUNK", 7)  # several chunks, each told
+    read: list[int] = []
+    following = READ_PROGRESS.set(read.append)
+    try:
+        export = build_export(Filters(demo, round_), export_format, actor_user_id=None)
+        "".join(export.chunks or ())
+    finally:
+        READ_PROGRESS.reset(following)
+    assert sum(read) == passes * submissions
+    assert len(read) == passes * -(-submissions // 7)
+    assert FORMATS[export_format].passes == passes  # the bar's length: as many as are read
+
+
 def test_cli_export_writes_the_file(runner, demo, tmp_path):
     out = tmp_path / "export.csv"
     result = runner.invoke(
@@ -525,6 +547,7 @@ def test_cli_export_writes_the_file(runner, demo, tmp_path):
         ]
     )
     assert result.exit_code == 0, result.output
+    assert "Submissions read" in result.output  # the progress bar's label, without a terminal
     assert out.read_text(encoding="utf-8-sig").startswith("research_id,")
     codebook = (tmp_path / "export.csv-wide.codebook.md").read_text(encoding="utf-8")
     assert codebook.startswith("# Kodebog") and "`cw_01_r3`" in codebook
