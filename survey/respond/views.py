@@ -192,7 +192,10 @@ def show_question(submission: Submission, index: int) -> str | Response:
     run_start = path.private_run_start(index)
     if run_start is not None and not state.private_acknowledged(run_start):
         return redirect(url_for("respond.show_private", index=index), code=303)
-    return _question_page(path, question)
+    page, status = _question_page(path, question, with_section=SECTION_HEADER in request.headers)
+    response = current_app.make_response((page, status))
+    response.vary.add(SECTION_HEADER)
+    return response
 
 
 def _question_or_404(path: RespondentPath, index: int) -> Question:
@@ -202,22 +205,48 @@ def _question_or_404(path: RespondentPath, index: int) -> Question:
         abort(404)
 
 
+#: Sent by respond.js when it moves to another section's first question: the page then holds
+#: every question of that section (one request per section; without it, respond.js fetches
+#: the section after the page).
+SECTION_HEADER = "X-Respond-Section"
+
+
 def _question_page(
     path: RespondentPath,
     question: Question,
     form: ChoiceForm | None = None,
     chosen: str | None = None,
     status: int = 200,
+    with_section: bool = False,
 ) -> tuple[str, int]:
     if chosen is None:
         chosen = _choice_of(path.answer_to(question))
+    view = _question_view(path, question, chosen)
+    section, answered_outside = None, None
+    if with_section:
+        section = [
+            view if q is question else _question_view(path, q, _choice_of(path.answer_to(q)))
+            for q in path.section(question)
+        ]
+        answered_outside = view["answered"] - _answered_in(path, section)
     page = render_template(
         "respond/question.html",
         submission=path.submission,
-        view=_question_view(path, question, chosen),
+        view=view,
         form=form or ChoiceForm(formdata=None),
+        section=section,
+        answered_outside=answered_outside,
     )
     return page, status
+
+
+def _answered_in(path: RespondentPath, views: list[dict]) -> int:
+    """Count the answered questions of a section that the progress counts (the questions
+    everyone is asked; a follow-up shares its question's number)."""
+    return sum(
+        view["question"].item.show_if is None and flow.has_answer(view["question"], path.given)
+        for view in views
+    )
 
 
 def _question_words() -> dict[str, str]:
@@ -273,16 +302,16 @@ def show_section(submission: Submission, index: int) -> str | Response:
         run_start is not None and not state.private_acknowledged(run_start)
     ):
         return redirect(url_for("respond.show_question", index=index), code=303)
-    section = path.section(question)
+    views = [_question_view(path, q, _choice_of(path.answer_to(q))) for q in path.section(question)]
     # The progress counts the questions everyone is asked; the page counts this section's.
-    answered_here = sum(q.item.show_if is None and flow.has_answer(q, path.given) for q in section)
+    shown = next(view for view in views if view["question"] is question)
     html = render_template(
         "respond/section.html",
         submission=submission,
-        views=[_question_view(path, q, _choice_of(path.answer_to(q))) for q in section],
+        views=views,
         index=index,
         form=None,
-        answered_outside=path.progress(question).answered - answered_here,
+        answered_outside=shown["answered"] - _answered_in(path, views),
     )
     return _compressed(html)
 

@@ -288,7 +288,9 @@
   }
 
   function show(url, push) {
-    return fetch(url, {credentials: "same-origin"}).then(function (response) {
+    // A question page asked for this way holds its whole section (one request per section).
+    var asked = {credentials: "same-origin", headers: {"X-Respond-Section": "1"}};
+    return fetch(url, asked).then(function (response) {
       var arrived = window.performance.now();
       if (!response.ok || response.redirected) {
         window.location.assign(response.url || url);
@@ -343,11 +345,27 @@
     return section ? section.forms : (form ? [form] : []);
   }
 
+  // A page that came with its section: keep the questions not shown in memory, out of the page.
+  function adoptSection() {
+    var holder = root.querySelector(".section[data-answered-outside]");
+    section = null;
+    if (!holder) {
+      return;
+    }
+    var forms = Array.prototype.slice.call(holder.querySelectorAll("form.question"));
+    forms.forEach(function (other) {
+      if (other.hidden) {
+        other.remove();
+        other.hidden = false;
+      }
+    });
+    section = {answeredOutside: Number(holder.dataset.answeredOutside), forms: forms};
+  }
+
   function loadSection() {
     var holder = root.querySelector(".section[data-section-url]");
     var form = currentForm();
-    section = null;
-    if (!holder || !form || !window.fetch) {
+    if (section || !holder || !form || !window.fetch) {
       return;
     }
     fetch(holder.dataset.sectionUrl, {credentials: "same-origin"})
@@ -562,6 +580,7 @@
 
   function enhancePage(arrived) {
     resetSequence(arrived);
+    adoptSection();
     enhanceQuestion();
     loadSection();
   }

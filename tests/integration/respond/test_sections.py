@@ -110,3 +110,40 @@ def test_a_section_travels_compressed_when_the_browser_takes_it(child_client):
     assert "Accept-Encoding" in {token.strip() for token in packed.headers["Vary"].split(",")}
     assert gzip.decompress(packed.data) == plain.data
     assert len(packed.data) * 3 < len(plain.data)
+
+
+def test_a_question_page_asked_for_by_respond_js_holds_its_section(child_client):
+    # Moving to another section, respond.js asks for its first page with the whole section in
+    # it: one request per section. The question shown and the page's title are the same.
+    client, _ = child_client("teen")
+    for index, choice in ((0, "2"), (1, "dont_know")):
+        client.post("/respond/answer", json={"index": index, "choice": choice, "seq": 1 + index})
+    questions = questions_of_teen()
+    inclusion = [
+        q.index for q in questions if q.instrument.key == "child_inclusion" and not q.item.private
+    ]
+    plain = client.get(f"/respond/q/{inclusion[0]}")
+    whole = client.get(f"/respond/q/{inclusion[0]}", headers={"X-Respond-Section": "1"})
+    assert plain.status_code == whole.status_code == 200
+    assert (
+        "X-Respond-Section" in plain.headers["Vary"]
+        and "X-Respond-Section" in whole.headers["Vary"]
+    )
+    (alone,) = forms(plain.get_data(as_text=True))
+    assert lxml.html.tostring(alone, with_tail=False) == lxml.html.tostring(
+        forms(whole.text)[0], with_tail=False
+    )
+    holder = lxml.html.fromstring(plain.get_data(as_text=True)).xpath("//div[@class='section']")
+    assert holder[0].get("data-section-url") == f"/respond/section/{inclusion[0]}"
+    root = lxml.html.fromstring(whole.get_data(as_text=True))
+    (holder,) = root.xpath("//div[@class='section']")
+    assert holder.get("data-section-url") is None
+    assert holder.get("data-answered-outside") == "2"  # the two wellbeing answers
+    shown = forms(whole.get_data(as_text=True))
+    assert [int(form.get("data-index")) for form in shown] == inclusion
+    assert [form.get("hidden") is None for form in shown] == [
+        index == inclusion[0] for index in inclusion
+    ]
+    assert (
+        root.xpath("//title")[0].text == lxml.html.fromstring(plain.text).xpath("//title")[0].text
+    )

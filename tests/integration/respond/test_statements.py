@@ -79,3 +79,14 @@ def test_a_follow_up_reads_the_answers_it_depends_on_once_and_the_last_completes
     assert response.get_json() == {"ok": True, "next": "/respond/done"}
     expected = ["SELECT", "SELECT", "INSERT", "UPDATE"]
     assert kinds(statements) == ["BEGIN"] * BEGIN[backend] + expected
+
+
+def test_a_sections_page_asked_for_by_respond_js_takes_two_reads(child_client, statements, backend):
+    # The section's questions come from what the page reads anyway: the submission with its
+    # person and round, and the answers (the choices made, the progress).
+    client, _ = child_client("teen")
+    statements.clear()
+    response = client.get("/respond/q/0", headers={"X-Respond-Section": "1"})
+    assert response.status_code == 200
+    assert response.text.count('class="question ') > 1
+    assert kinds(statements) == ["BEGIN"] * BEGIN[backend] + ["SELECT", "SELECT"]
