@@ -1,8 +1,9 @@
 """Answers per second under load, side by side with a bare upsert (issue #18).
 
 Respondents walk real codes as a browser does — the code, the adult's setup, the start, then
-the answers — with cookies and CSRF tokens, on both paths: with JavaScript (a page and its
-section per section, then one JSON save per answer) and without (a question page and a form
+the answers — with cookies and CSRF tokens, on both paths: with JavaScript (one page holding
+its section per section, two where the browser opens the page itself, then one JSON save per
+answer) and without (a question page and a form
 post per answer). The survey app runs under gunicorn with the production configuration, and
 in the same run, interleaved with it, `bench/floor_app.py` (one upsert per request, same
 gunicorn settings), on PostgreSQL and on SQLite.
@@ -196,10 +197,17 @@ class Browser:
         self.cookies: dict[str, str] = {}
 
     def call(
-        self, method: str, path: str, form: dict | None = None, body: dict | None = None, token=""
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        body: dict | None = None,
+        token: str = "",
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, str, str]:
         """Return status, Location and body text."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers |= extra or {}
         data = None
         if form is not None:
             data = urllib.parse.urlencode(form)
@@ -260,23 +268,32 @@ def begin(browser: Browser, code: str) -> str:
     return browser.post_form("/respond/assent", {"answer": "start"})
 
 
-def look_away_if_asked(browser: Browser, location: str) -> tuple[str, str]:
-    """GET a question page, passing the adult's look-away page if it comes first."""
-    status, redirect, page = browser.call("GET", location)
+def look_away_if_asked(
+    browser: Browser, location: str, extra: dict[str, str] | None = None
+) -> tuple[str, str, bool]:
+    """GET a question page, passing the adult's look-away page if it comes first; tell
+    whether the browser opened the page itself (after the look-away page)."""
+    status, redirect, page = browser.call("GET", location, extra=extra)
+    opened = extra is None
     if status == 303 and "/respond/private/" in redirect:
         location = browser.post_form(redirect, {})
         status, redirect, page = browser.call("GET", location)
+        opened = True
     assert status == 200, (location, status)
-    return location, page
+    return location, page, opened
 
 
 def walk_with_javascript(browser: Browser, code: str, tally: Tally) -> None:
     location = begin(browser, code)
+    extra = None  # the first page is opened by the browser; respond.js asks for the others
     while tally.running() and location.startswith("/respond/q/"):
-        location, page = look_away_if_asked(browser, location)
+        location, page, opened = look_away_if_asked(browser, location, extra)
+        extra = {"X-Respond-Section": "1"}
         token = PAGE_TOKEN.search(page).group(1)
         index = int(location.rsplit("/", 1)[1])
-        _, _, section = browser.call("GET", f"/respond/section/{index}")
+        section = page
+        if opened:  # a page the browser opened: respond.js fetches its section
+            _, _, section = browser.call("GET", f"/respond/section/{index}")
         in_section = {int(found) for found in INDEX.findall(section)}
         while tally.running():
             began = time.monotonic()
@@ -297,7 +314,7 @@ def walk_without_javascript(browser: Browser, code: str, tally: Tally) -> None:
     location = begin(browser, code)
     while tally.running() and location.startswith("/respond/q/"):
         began = time.monotonic()
-        location, page = look_away_if_asked(browser, location)
+        location, page, _ = look_away_if_asked(browser, location)
         fields = {"csrf_token": TOKEN.search(page).group(1), "choice": CHOICE.findall(page)[1]}
         status, location, _ = browser.call("POST", location, form=fields)
         if status != 303:
