@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask_migrate import upgrade
 
 #: Milliseconds a writer waits for SQLite's single write lock before giving up.
@@ -33,9 +34,30 @@ def configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")  # a snapshot to read (WAL): no lock held
+            return
         # Take the write lock up front: a read-then-write transaction that upgrades its lock
         # later fails at once with "database is locked", whatever the busy timeout.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: Execution option of a transaction that only reads. On SQLite it begins without taking the
+#: write lock (every other transaction takes it up front), so that a long export or report run
+#: does not stop the answers being saved; a write in it fails once another writer committed.
+READ_ONLY = "survey_read_only"
+
+
+def read_only_connection(engine: sa.Engine) -> sa.Connection:
+    """Return a new connection of the engine whose transactions only read (``READ_ONLY``)."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
+
+
+def begin_reading(session: sa.orm.Session) -> None:
+    """Commit the session's transaction and begin one that only reads (``READ_ONLY``): for long
+    reading before a write, which then needs a commit first."""
+    session.commit()
+    session.connection(execution_options={READ_ONLY: True})
 
 
 def ensure_sqlite_folder(url: str) -> None:

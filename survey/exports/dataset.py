@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
+from survey.database import read_only_connection
 from survey.extensions import db
 from survey.instruments import Registry, get_registry
 from survey.instruments.model import (
@@ -195,7 +196,14 @@ def submissions(filters: Filters) -> Iterator[Record]:
 
 
 def _stream(statement: sa.Select, key: str) -> Iterator[Record]:
-    result = db.session.execute(statement.execution_options(yield_per=CHUNK))
+    # On a connection of its own that only reads: on SQLite it holds no write lock, so the
+    # answers keep being saved however long the export takes.
+    with read_only_connection(db.engine) as connection:
+        yield from _chunks(connection, statement, key)
+
+
+def _chunks(connection: sa.Connection, statement: sa.Select, key: str) -> Iterator[Record]:
+    result = connection.execute(statement.execution_options(yield_per=CHUNK))
     for chunk in result.partitions():
         answers: dict[object, list[Any]] = {row.id: [] for row in chunk}
         # An id as text: its hex digits on SQLite, the usual form with dashes on PostgreSQL.
@@ -207,7 +215,7 @@ def _stream(statement: sa.Select, key: str) -> Iterator[Record]:
         query = sa.select(*ANSWER_FIELDS).where(Answer.submission_id.in_(list(answers)))
         # In the order of the unique index (SQLite then sorts nothing).
         ordered = query.order_by(Answer.submission_id, Answer.instrument_key, Answer.item_id)
-        for answer in db.session.connection().execute(ordered).all():
+        for answer in connection.execute(ordered).all():
             by_text[answer[0]].append(answer)
         for row in chunk:
             yield Record(submission_fields(row, key), row.age_band, answers[row.id])

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from survey import audit
+from survey.database import begin_reading
 from survey.exports import codebook, writers
 from survey.exports.dataset import (
     PARTICIPATION_COLUMNS,
@@ -29,6 +30,7 @@ from survey.exports.dataset import (
     wide_rows,
     wide_variables,
 )
+from survey.extensions import db
 from survey.instruments import get_registry
 from survey.instruments.loader import Registry
 from survey.web.downloads import safe_filename
@@ -154,12 +156,16 @@ def build_export(
     )
     export = Export(filename=f"{name}.{chosen.extension}", mimetype=chosen.mimetype, rows=0)
     job = Job(filters, variables, registry, language)
+    # Read in a transaction that holds no write lock on SQLite (the answers keep being saved),
+    # then write the audit record in a transaction of its own.
+    begin_reading(db.session)
     if chosen.stream is not None:
         export.rows, export.chunks = chosen.stream(job)
     else:
         suffix = f".{chosen.extension}"
         export.path = Path(tempfile.mkstemp(prefix="survey-export-", suffix=suffix)[1])
         export.rows = chosen.to_file(job, export.path)  # type: ignore[misc]
+    db.session.commit()
     audit.record(
         "export.download",
         actor_user_id=actor_user_id,

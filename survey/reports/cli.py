@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from survey import audit
 from survey.commands import fail, resolve_scope
+from survey.database import begin_reading
 from survey.extensions import db
 from survey.models import RoundStatus
 from survey.reports.build import build_all_sites_report, build_site_reports, score_rounds
@@ -57,6 +58,14 @@ def reports_command(
         )
     day = made_on.date() if made_on else date.today()
     out.mkdir(parents=True, exist_ok=True)
+    # On record before anything is drawn (a run that stops half-way is still audited); then
+    # read and drawn in a transaction that holds no write lock on SQLite, so that the answers
+    # keep being saved during a long run.
+    for site in sites:
+        audit.record("report.download", object_type="site", object_id=site.id, round=round_.name)
+    if site_name is None:
+        audit.record("report.download", object_type="round", object_id=round_.id)
+    begin_reading(db.session)
     scoring = score_rounds(round_)  # once, for the site reports and the all-sites report
     reports = build_site_reports(round_, sites, language, day, scoring)
     written = []
@@ -68,9 +77,6 @@ def reports_command(
         ):
             path = out / report_filename(report.site)
             path.write_bytes(content)
-            audit.record(
-                "report.download", object_type="site", object_id=report.site.id, round=round_.name
-            )
             written.append(path)
             bar.update(1)
     for path in written:
@@ -79,6 +85,5 @@ def reports_command(
         path = out / "all-sites.pdf"
         report = build_all_sites_report(round_, language, day, scoring)
         path.write_bytes(render_all_sites_report(report, draft=unfinished))
-        audit.record("report.download", object_type="round", object_id=round_.id)
         click.echo(f"Wrote {path}.")
-    db.session.commit()
+    db.session.commit()  # ends the reading

