@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
 from survey import audit
+from survey.database import begin_reading
 from survey.extensions import db
 from survey.i18n import select_locale
 from survey.models import Round, Site
@@ -68,6 +69,10 @@ def _record_all_sites_report(round_: Round, **details: str) -> None:
     )
 
 
+# Every report view puts the download on record first, then reads and draws in a transaction
+# that holds no write lock on SQLite (``begin_reading``), so answers keep being saved meanwhile.
+
+
 def _pdf(content: bytes, filename: str) -> Response:
     return attachment(content, filename, "application/pdf")
 
@@ -77,8 +82,9 @@ def _pdf(content: bytes, filename: str) -> Response:
 def download_site_report(round_id: int, site_id: int) -> Response:
     """Return one site's feedback report for a round."""
     site, round_ = _site_and_round(round_id, site_id)
-    content = render_site_report(build_site_report(site, round_, "da", date.today()))
     _record_site_report(site, round_)
+    begin_reading(db.session)
+    content = render_site_report(build_site_report(site, round_, "da", date.today()))
     db.session.commit()
     return _pdf(content, report_filename(site))
 
@@ -88,9 +94,10 @@ def download_site_report(round_id: int, site_id: int) -> Response:
 def show_site_report(round_id: int, site_id: int) -> str:
     """Show one site's feedback report for a round as a web page, in the user's language."""
     site, round_ = _site_and_round(round_id, site_id)
+    _record_site_report(site, round_, format="html")
+    begin_reading(db.session)
     report = build_site_report(site, round_, select_locale(), date.today())
     html = render_template("reports/site_report.html", page=site_page(report), report=report)
-    _record_site_report(site, round_, format="html")
     db.session.commit()
     return html
 
@@ -100,8 +107,9 @@ def show_site_report(round_id: int, site_id: int) -> str:
 def download_all_sites_report(round_id: int) -> Response:
     """Return the all-sites report of a round."""
     round_ = _round_with_reports(round_id)
-    content = render_all_sites_report(build_all_sites_report(round_, "da", date.today()))
     _record_all_sites_report(round_)
+    begin_reading(db.session)
+    content = render_all_sites_report(build_all_sites_report(round_, "da", date.today()))
     db.session.commit()
     return _pdf(content, "all-sites.pdf")
 
@@ -111,10 +119,11 @@ def download_all_sites_report(round_id: int) -> Response:
 def show_all_sites_report(round_id: int) -> str:
     """Show the all-sites report of a round as a web page, in the user's language."""
     round_ = _round_with_reports(round_id)
+    _record_all_sites_report(round_, format="html")
+    begin_reading(db.session)
     report = build_all_sites_report(round_, select_locale(), date.today())
     html = render_template(
         "reports/all_sites_report.html", page=all_sites_page(report), report=report
     )
-    _record_all_sites_report(round_, format="html")
     db.session.commit()
     return html

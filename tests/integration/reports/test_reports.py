@@ -21,6 +21,7 @@ from survey.models import (
     SubmissionStatus,
 )
 from survey.reports import cli
+from survey.reports import views as report_views
 from survey.reports.build import build_all_sites_report, build_site_report, build_site_reports
 from survey.reports.pdf import render_all_sites_report, render_site_report, render_site_reports
 from tests.conftest import missing
@@ -247,6 +248,32 @@ def test_cli_refuses_an_open_round_unless_asked_for_a_draft(runner, demo, tmp_pa
     for path in tmp_path.glob("*.pdf"):
         pages = pdf_pages(path.read_bytes())
         assert pages and all("UDKAST – runden er ikke lukket" in page for page in pages)
+
+
+@pytest.mark.parametrize(
+    ("drawn_by", "address"),
+    [
+        ("render_site_report", "sites/{site}.pdf"),
+        ("site_page", "sites/{site}"),
+        ("render_all_sites_report", "all-sites.pdf"),
+        ("all_sites_page", "all-sites"),
+    ],
+)
+def test_answers_are_saved_while_a_report_is_downloaded(
+    sign_in, demo_staff, demo, monkeypatch, drawn_by, address
+):
+    draw = getattr(report_views, drawn_by)
+    saved = []
+
+    def draw_and_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        save_elsewhere()  # figures read, the report not drawn yet
+        saved.append(True)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(report_views, drawn_by, draw_and_save)
+    url = f"/admin/reports/{baseline(demo).id}/" + address.format(site=demo.sites[0].id)
+    assert sign_in(EVALUATOR).get(url).status_code == 200
+    assert saved == [True]
 
 
 def test_who_may_download_reports_when(sign_in, demo_staff, demo):
