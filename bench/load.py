@@ -10,8 +10,9 @@ gunicorn settings), on PostgreSQL and on SQLite.
 
 Reported per database, number of respondents answering at once and app: answers/s (median
 over the repeats), latency p50/p95/p99 of an answer (JSON: the save; form: the post and the
-next page), CPU milliseconds per answer in the app's processes and in PostgreSQL's, and lost
-answers (acknowledged but not in the database, counted there afterwards; must be 0).
+next page), CPU milliseconds per answer in the app's processes and in PostgreSQL's, SQL
+statements per answer (a whole walk on each path counted at the app's engine, in a process
+of its own: they do not depend on the machine), and lost answers (acknowledged but not in the database, counted there afterwards; must be 0).
 
 Run: .venv/bin/python bench/load.py [--quick] [--postgres URL]   (make bench / bench-quick)
 Writes bench/results/latest.json and prints a Markdown table.
@@ -154,6 +155,51 @@ with app.app_context():
     metadata.create_all(engine)
     engine.dispose()
     return json.loads(done.stdout)
+
+
+#: Walks one code on each path through the app in a process of its own (Werkzeug's server in
+#: a thread, the production settings), counting the SQL statements its engine sends; prints
+#: {path: [statements, answers]} as JSON.
+COUNT_STATEMENTS = """
+import json, sys, threading, time
+sys.path.insert(0, "bench")
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+from load import Browser, Tally, walk_with_javascript, walk_without_javascript
+from survey import create_app
+from survey.extensions import db
+app = create_app()
+sent = [0]
+with app.app_context():
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *_: sent.__setitem__(0, sent[0] + 1))
+server = make_server("127.0.0.1", 0, app, threaded=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+counted = {}
+for path, walk, code in (("json", walk_with_javascript, sys.argv[1]),
+                         ("form", walk_without_javascript, sys.argv[2])):
+    tally = Tally(deadline=time.monotonic() + 600, start=0.0)
+    before = sent[0]
+    walk(Browser(server.server_port), code, tally)
+    assert not tally.errors, tally.errors
+    counted[path] = [sent[0] - before, len(tally.answers)]
+server.shutdown()
+json.dump(counted, sys.stdout)
+"""
+
+
+def statements_per_answer(env: dict[str, str], codes: list[str]) -> dict[str, float]:
+    """Return the SQL statements per answer of each path, for a whole walk (code, setup,
+    start, pages and saves) counted at the app's engine: they do not depend on the machine."""
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_STATEMENTS, *codes[:2]],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    counted = json.loads(done.stdout)
+    return {path: sent / answers for path, (sent, answers) in counted.items()}
 
 
 def stored_answers(url: str, pseudonym_key: str, codes: list[str]) -> dict[str, int]:
@@ -421,7 +467,8 @@ def bench_database(
         "PSEUDONYM_KEY": key,
         "PYTHONPATH": str(ROOT),
     }
-    codes = prepare(url, env, codes_needed)
+    codes = prepare(url, env, codes_needed + 2)
+    statements = statements_per_answer(env, [codes.pop(), codes.pop()])
     all_codes = list(codes)
     survey = Server("wsgi:app", env, ROOT)
     floor = Server("floor_app:app", env, ROOT / "bench")
@@ -473,6 +520,8 @@ def bench_database(
                 "cpu_db_ms": statistics.median(r.cpu_db_ms for r in runs)
                 if name == "postgresql"
                 else None,
+                # The floor sends one upsert per answer (its commit is no statement).
+                "sql_per_answer": 1.0 if app == "floor" else statements[app],
                 "lost": lost_floor if app == "floor" else lost_survey,
                 "errors": sorted({e for r in runs for e in r.errors})[:3],
                 "repeats": len(runs),
@@ -506,8 +555,8 @@ def table(rows: list[dict]) -> str:
     }
     lines = [
         "| database | respondents | app | answers/s | of floor | p50 ms | p95 ms | p99 ms "
-        "| app CPU ms/answer | db CPU ms/answer | lost |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| app CPU ms/answer | db CPU ms/answer | SQL/answer | lost |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         share = r["answers_per_second"] / floors[r["database"], r["respondents"]]
@@ -515,7 +564,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {r['database']} | {r['respondents']} | {r['app']} | {r['answers_per_second']:.0f} "
             f"| {100 * share:.0f} % | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} "
-            f"| {r['cpu_app_ms']:.1f} | {db_cpu} | {r['lost']} |"
+            f"| {r['cpu_app_ms']:.1f} | {db_cpu} | {r['sql_per_answer']:.1f} | {r['lost']} |"
         )
     return "\n".join(lines)
 
