@@ -54,8 +54,9 @@ def read_only_connection(engine: sa.Engine) -> sa.Connection:
 
 
 def begin_reading(session: sa.orm.Session) -> None:
-    """Commit the session's transaction and begin one that only reads (``READ_ONLY``): for long
-    reading before a write, which then needs a commit first."""
+    """Commit the session's transaction and begin one that only reads (``READ_ONLY``), for long
+    reading. Commit it before writing: on SQLite a write in it fails once another writer has
+    committed."""
     session.commit()
     session.connection(execution_options={READ_ONLY: True})
 

@@ -222,13 +222,7 @@ def _question_page(
     if chosen is None:
         chosen = _choice_of(path.answer_to(question))
     view = _question_view(path, question, chosen)
-    section, answered_outside = None, None
-    if with_section:
-        section = [
-            view if q is question else _question_view(path, q, _choice_of(path.answer_to(q)))
-            for q in path.section(question)
-        ]
-        answered_outside = view["answered"] - _answered_in(path, section)
+    section, answered_outside = _section(path, question, view) if with_section else (None, None)
     page = render_template(
         "respond/question.html",
         submission=path.submission,
@@ -240,13 +234,19 @@ def _question_page(
     return page, status
 
 
-def _answered_in(path: RespondentPath, views: list[dict]) -> int:
-    """Count the answered questions of a section that the progress counts (the questions
-    everyone is asked; a follow-up shares its question's number)."""
-    return sum(
+def _section(path: RespondentPath, question: Question, shown: dict) -> tuple[list[dict], int]:
+    """Return what the page shows of every question of the section holding ``question``
+    (``shown`` is its own), and how many answered questions the progress counts outside the
+    section (the questions everyone is asked; a follow-up shares its question's number)."""
+    views = [
+        shown if q is question else _question_view(path, q, _choice_of(path.answer_to(q)))
+        for q in path.section(question)
+    ]
+    inside = sum(
         view["question"].item.show_if is None and flow.has_answer(view["question"], path.given)
         for view in views
     )
+    return views, shown["answered"] - inside
 
 
 def _question_words() -> dict[str, str]:
@@ -302,16 +302,15 @@ def show_section(submission: Submission, index: int) -> str | Response:
         run_start is not None and not state.private_acknowledged(run_start)
     ):
         return redirect(url_for("respond.show_question", index=index), code=303)
-    views = [_question_view(path, q, _choice_of(path.answer_to(q))) for q in path.section(question)]
-    # The progress counts the questions everyone is asked; the page counts this section's.
-    shown = next(view for view in views if view["question"] is question)
+    shown = _question_view(path, question, _choice_of(path.answer_to(question)))
+    views, answered_outside = _section(path, question, shown)
     html = render_template(
         "respond/section.html",
         submission=submission,
         views=views,
         index=index,
         form=None,
-        answered_outside=shown["answered"] - _answered_in(path, views),
+        answered_outside=answered_outside,
     )
     return _compressed(html)
 
