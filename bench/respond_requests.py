@@ -6,7 +6,7 @@ Two children (13-18) answer every question of the shipped instruments of an open
 the test client, one as a browser without JavaScript does, one as respond.js does; a member of
 staff answers every page.
 Prints a Markdown table of statements and CPU milliseconds (process time, median over the
-requests of each kind).
+requests of each kind), and how long a fresh process takes to make the app.
 
 Run: .venv/bin/python bench/respond_requests.py
 """
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -160,6 +162,29 @@ def staff(app, meter: Meter, code: str) -> int:  # type: ignore[no-untyped-def]
     return pages
 
 
+STARTUP = """
+import sys, time
+started = time.perf_counter()
+from survey import create_app
+create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "s" * 40, "PSEUDONYM_KEY": "p" * 40})
+print(time.perf_counter() - started)
+"""
+
+
+def startup_seconds(url: str, runs: int = 5) -> float:
+    """Return the median time of a fresh process's ``create_app()`` with every shipped
+    instrument loaded and checked, imports included (what each gunicorn worker pays)."""
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", STARTUP, url], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
+    return statistics.median(times)
+
+
 def main() -> None:
     """Run both respondents and print the table."""
     with tempfile.TemporaryDirectory() as folder:
@@ -172,6 +197,7 @@ def main() -> None:
         questions = child(app, meter, codes["child"])
         saves = child_with_javascript(app, meter, codes["child_js"])
         pages = staff(app, meter, codes["staff"])
+        startup = startup_seconds(url)
     print(
         f"A child answered {questions} questions without JavaScript and {saves} with it; "
         f"a member of staff {pages} pages (SQLite).\n"
@@ -185,6 +211,7 @@ def main() -> None:
             f"| {kind} | {len(samples)} | {statistics.median(counts):g}, {max(counts)} "
             f"| {cpu:.1f} |"
         )
+    print(f"\ncreate_app() in a fresh process, imports included (median of 5): {startup:.2f} s")
 
 
 if __name__ == "__main__":
