@@ -79,8 +79,8 @@ def _derive_settings(app: Flask) -> None:
 
 def _register_extensions(app: Flask) -> None:
     from survey import accounts, i18n
-    from survey.database import MIGRATIONS_DIRECTORY, configure_engine, ensure_sqlite_folder
-    from survey.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from survey.database import configure_engine, ensure_sqlite_folder
+    from survey.extensions import babel, compress, csrf, db, limiter, login_manager
     from survey.pseudonyms import format_code
     from survey.web.labels import label
 
@@ -88,7 +88,6 @@ def _register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["current_language"] = i18n.select_locale
     app.jinja_env.globals["format_code"] = format_code

@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from survey.commands import fail
 from survey.config import ConfigError
+from survey.database import enable_migrations
 
 
 @click.command("init-db")
@@ -146,6 +147,7 @@ def main() -> None:
         app = create_app()
     except ConfigError as error:
         fail(str(error))
+    enable_migrations(app)  # the `survey db …` commands
     group = FlaskGroup(
         name="survey",
         help="Survey platform administration.",

@@ -1,5 +1,10 @@
 """Connection settings and migrations on SQLite and PostgreSQL."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -8,7 +13,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 
 from survey import create_app
-from survey.database import MIGRATIONS_DIRECTORY, SQLITE_BUSY_TIMEOUT_MS, upgrade_to_head
+from survey.database import (
+    MIGRATIONS_DIRECTORY,
+    SQLITE_BUSY_TIMEOUT_MS,
+    enable_migrations,
+    upgrade_to_head,
+)
 from survey.extensions import db
 from survey.instruments.periods import PERIODS
 from survey.models import AgeBand, Base, Group, Round, Site, Study, Submission, WholePeriod
@@ -84,6 +94,7 @@ def _submission_columns_and_checks() -> tuple[set[str], set[str]]:
 def test_reference_period_migration_upgrades_and_downgrades(backend_name, empty_database_url):
     url = empty_database_url(backend_name)
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
+    enable_migrations(app)
     added = {"reference_period", "whole_period"}
     added_checks = {"ck_submissions_reference_period", "ck_submissions_whole_period"}
     with app.app_context():
@@ -115,3 +126,27 @@ def test_reference_period_migration_upgrades_and_downgrades(backend_name, empty_
         upgrade_to_head()
         assert _submission_columns_and_checks() == (columns, upgraded_checks)
         db.engine.dispose()
+
+
+def test_serving_processes_start_without_alembic_and_the_command_has_db(tmp_path):
+    # Only the command line and upgrades need Flask-Migrate: each web worker is spared
+    # importing Alembic (a tenth of its start), and `survey db …` is still there.
+    url = f"sqlite:///{tmp_path / 'serving.db'}"
+    serving = (
+        "import sys; from survey import create_app; "
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': {url!r}, 'SECRET_KEY': 's' * 40, "
+        "'PSEUDONYM_KEY': 'p' * 40}); "
+        "print([name for name in ('alembic', 'flask_migrate') if name in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", serving], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
+    environment = {**os.environ, "DATABASE_URL": url}
+    command = [str(Path(sys.executable).with_name("survey"))]
+    subprocess.run([*command, "init-db"], env=environment, check=True, timeout=60)
+    current = subprocess.run(
+        [*command, "db", "current"], env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert current.returncode == 0, current.stderr
+    assert "(head)" in current.stdout
