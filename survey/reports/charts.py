@@ -51,17 +51,14 @@ def dot_chart(
     high: float,
     total_row: int,
     empty: str,
-    fit: bool = False,
 ) -> Drawing:
     """Averages as dots with interval lines on the score's range; greyscale, names beside.
 
     The table above the chart gives the same numbers as text; ``empty`` stands where a
-    figure is withheld. The row ``total_row`` gets a square marker. With ``fit`` the axis
-    ends just above the highest interval instead of at ``high``.
+    figure is withheld. The row ``total_row`` gets a square marker; the axis runs
+    from ``low`` to ``high``.
     """
     regular, _bold = register_pdf_fonts()
-    if fit:
-        high = fitted_top(rows, low, high)
     height = 9 * mm * len(rows) + 8 * mm
     drawing = Drawing(WIDTH, height)
     left, right = 55 * mm, WIDTH - 5 * mm

@@ -38,6 +38,7 @@ from survey.reports.build import (
     SiteReport,
 )
 from survey.reports.charts import WIDTH, dot_chart, face, fitted_top, stacked_bar
+from survey.reports.stats import Estimate
 from survey.web.downloads import safe_filename
 from survey.web.labels import label
 
@@ -123,9 +124,7 @@ def render_all_sites_report(report: AllSitesReport, draft: bool = False) -> byte
                 chart_rows.append((name, row.estimate))
             # Charts of at most CHART_ROWS rows (a taller one would not fit on a page), all on
             # one axis.
-            high = score.high
-            if score.method == "count":
-                high = fitted_top(chart_rows, score.low, score.high)
+            high = _axis_top(score.method, chart_rows, score.low, score.high)
             parts = [
                 Paragraph(_score_heading(score, language), styles["h2"]),
                 _table(table_rows, [70 * mm, 30 * mm, 70 * mm]),
@@ -345,6 +344,14 @@ def _change_text(figures: ScoreFigures, styles: dict) -> object:
     return Paragraph(text, styles["cell"])  # the longer text wraps in its cell
 
 
+def _axis_top(
+    method: str, rows: list[tuple[str, Estimate | None]], low: float, high: float
+) -> float:
+    """Return where a dot chart's axis ends: at the top of the score's range, or for estimated
+    numbers of events (open-ended) just above the highest interval."""
+    return fitted_top(rows, low, high) if method == "count" else high
+
+
 def _scores(report: SiteReport, styles: dict) -> list:
     story = [Paragraph(_("Scores"), styles["h1"])]
     language = report.language
@@ -368,6 +375,11 @@ def _scores(report: SiteReport, styles: dict) -> list:
                 "",
             ],
         ]
+        chart_rows = [
+            (printable(report.site.name), None if figures.site_hidden else figures.site),
+            (_("All sites"), figures.all_sites),
+            *([(_("Last round"), figures.previous)] if report.previous_round else []),
+        ]
         story.append(
             KeepTogether(
                 [
@@ -375,23 +387,11 @@ def _scores(report: SiteReport, styles: dict) -> list:
                     _table(rows, [60 * mm, 55 * mm, 55 * mm]),
                     Spacer(1, 2 * mm),
                     dot_chart(
-                        [
-                            (
-                                printable(report.site.name),
-                                None if figures.site_hidden else figures.site,
-                            ),
-                            (_("All sites"), figures.all_sites),
-                            *(
-                                [(_("Last round"), figures.previous)]
-                                if report.previous_round
-                                else []
-                            ),
-                        ],
+                        chart_rows,
                         figures.low,
-                        figures.high,
+                        _axis_top(figures.method, chart_rows, figures.low, figures.high),
                         total_row=1,
                         empty=_too_few(),
-                        fit=figures.method == "count",
                     ),
                 ]
             )
